@@ -1,0 +1,296 @@
+using System.Collections.Concurrent;
+using CachemeNet.Internal;
+using Microsoft.Extensions.Logging;
+
+namespace CachemeNet;
+
+/// <summary>
+/// A Cacheme instance: its own storage registry, key prefix, node statistics and in-flight loads. The static
+/// <see cref="Cacheme"/> facade forwards to <see cref="Cacheme.Default"/>; create more for isolation (tests, several apps in one process).
+/// Thread-safe.
+/// </summary>
+public sealed class CachemeClient : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, ICacheStorage> _storages = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<object, NodeRuntime> _runtimes = new();
+    private readonly ConcurrentDictionary<string, object> _names = new(StringComparer.Ordinal);
+    private readonly Lock _registration = new();
+    private volatile string _prefix;
+
+    /// <summary>Creates a client.</summary>
+    /// <param name="options">Options; defaults apply when null.</param>
+    public CachemeClient(CachemeOptions? options = null)
+    {
+        options ??= new CachemeOptions();
+        _prefix = ValidatePrefix(options.Prefix);
+        TimeProvider = options.TimeProvider ?? throw new ArgumentException("TimeProvider must not be null.", nameof(options));
+        LoggerFactory = options.LoggerFactory ?? throw new ArgumentException("LoggerFactory must not be null.", nameof(options));
+        Logger = LoggerFactory.CreateLogger("Cacheme");
+    }
+
+    /// <summary>The key prefix.</summary>
+    public string Prefix => _prefix;
+
+    /// <summary>The clock used for TTLs, load times and envelopes.</summary>
+    public TimeProvider TimeProvider { get; }
+
+    /// <summary>The logging the client and its storages write to.</summary>
+    public ILoggerFactory LoggerFactory { get; }
+
+    internal ILogger Logger { get; }
+
+    /// <summary>
+    /// Changes the key prefix, which makes every existing remote entry unreachable (as in cacheme) and clears this client's local tiers.
+    /// </summary>
+    /// <param name="prefix">The new prefix; not empty.</param>
+    public void SetPrefix(string prefix)
+    {
+        _prefix = ValidatePrefix(prefix);
+        foreach (ICacheStorage storage in _storages.Values)
+        {
+            (storage as ILocalStorage)?.Clear();
+        }
+    }
+
+    /// <summary>Connects a storage and registers it under <paramref name="name"/>, replacing (and disposing) any storage of that name.</summary>
+    /// <param name="name">The name nodes refer to in <see cref="Cache.Storage"/>.</param>
+    /// <param name="storage">The storage URL and options.</param>
+    /// <param name="cancellationToken">Cancels connecting.</param>
+    /// <exception cref="NotSupportedException">The URL scheme is unknown or its package is not referenced.</exception>
+    /// <exception cref="StorageConnectionException">The storage could not connect.</exception>
+    public async Task RegisterStorageAsync(string name, Storage storage, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(storage);
+        IStorageProvider provider = StorageProviders.Resolve(storage.Scheme);
+        ICacheStorage created;
+        try
+        {
+            created = await provider.CreateAsync(storage, new StorageContext(name, TimeProvider, LoggerFactory), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not (StorageConnectionException or OperationCanceledException or NotSupportedException or ArgumentException))
+        {
+            throw new StorageConnectionException(storage, e);
+        }
+
+        ICacheStorage? previous;
+        lock (_registration)
+        {
+            _storages.TryGetValue(name, out previous);
+            _storages[name] = created;
+
+            // Nodes resolved against the old storage re-resolve on next use; their statistics start afresh.
+            if (previous is not null)
+            {
+                _runtimes.Clear();
+                _names.Clear();
+            }
+        }
+
+        if (previous is not null)
+        {
+            await previous.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The registered storage of that name, or null.</summary>
+    /// <param name="name">The storage name.</param>
+    public ICacheStorage? GetStorage(string name) => _storages.GetValueOrDefault(name);
+
+    /// <summary>Reads a node through its tier chain, loading it once on a miss however many callers wait.</summary>
+    /// <typeparam name="T">The value type.</typeparam>
+    /// <param name="node">The node.</param>
+    /// <param name="cancellationToken">Ends this caller's wait; the load itself stops only when every waiter has cancelled.</param>
+    /// <returns>The value.</returns>
+    public ValueTask<T> GetAsync<T>(CacheNode<T> node, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return Runtime(node).GetAsync(node, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads many nodes at once: local tiers per node, then one batched call per remote tier and one batched load for what is
+    /// still missing. Values come back in input order, duplicates included. Keys already being loaded are joined, not loaded again.
+    /// </summary>
+    /// <typeparam name="T">The value type.</typeparam>
+    /// <param name="nodes">The nodes; may mix node types of the same value type.</param>
+    /// <param name="cancellationToken">Ends this caller's wait.</param>
+    /// <returns>One value per node, in order.</returns>
+    public async ValueTask<IReadOnlyList<T>> GetAllAsync<T>(IEnumerable<CacheNode<T>> nodes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(nodes);
+        CacheNode<T>[] list = [.. nodes];
+        if (list.Length == 0)
+        {
+            return [];
+        }
+
+        var runtimes = new NodeRuntime<T>[list.Length];
+        for (int i = 0; i < list.Length; i++)
+        {
+            runtimes[i] = Runtime(list[i] ?? throw new ArgumentException($"nodes[{i}] is null.", nameof(nodes)));
+        }
+
+        var results = new T[list.Length];
+        NodeRuntime<T> first = runtimes[0];
+        if (Array.TrueForAll(runtimes, r => ReferenceEquals(r, first)))
+        {
+            await first.GetManyAsync(list, Enumerable.Range(0, list.Length).ToArray(), results, cancellationToken).ConfigureAwait(false);
+            return results;
+        }
+
+        var parts = new List<Task>();
+        foreach (IGrouping<NodeRuntime<T>, int> part in Enumerable.Range(0, list.Length).GroupBy(i => runtimes[i]))
+        {
+            parts.Add(part.Key.GetManyAsync(list, part.ToArray(), results, cancellationToken));
+        }
+
+        await Task.WhenAll(parts).ConfigureAwait(false);
+        return results;
+    }
+
+    /// <summary>Deletes the node's value from every tier; the next read loads it again.</summary>
+    /// <typeparam name="T">The value type.</typeparam>
+    /// <param name="node">The node.</param>
+    /// <param name="cancellationToken">Cancels the deletes.</param>
+    /// <exception cref="AggregateException">A remote tier could not delete; the other tiers were still cleared.</exception>
+    public ValueTask InvalidateAsync<T>(CacheNode<T> node, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return Runtime(node).InvalidateAsync(node, cancellationToken);
+    }
+
+    /// <summary>Invalidates the node, then reads it again (which loads it and writes every tier).</summary>
+    /// <typeparam name="T">The value type.</typeparam>
+    /// <param name="node">The node.</param>
+    /// <param name="cancellationToken">Cancels the refresh.</param>
+    /// <returns>The freshly loaded value.</returns>
+    public async ValueTask<T> RefreshAsync<T>(CacheNode<T> node, CancellationToken cancellationToken = default)
+    {
+        await InvalidateAsync(node, cancellationToken).ConfigureAwait(false);
+        return await GetAsync(node, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The statistics of a node type; all zero when it has not been used.</summary>
+    /// <typeparam name="TNode">The node type.</typeparam>
+    public NodeStats Stats<TNode>() => Stats(typeof(TNode));
+
+    /// <summary>The statistics of a node type; all zero when it has not been used.</summary>
+    /// <param name="nodeType">The node type.</param>
+    public NodeStats Stats(Type nodeType)
+    {
+        ArgumentNullException.ThrowIfNull(nodeType);
+        return _runtimes.TryGetValue(nodeType, out NodeRuntime? runtime)
+            ? runtime.Counters.Snapshot()
+            : new NodeStats { Node = nodeType.Name };
+    }
+
+    /// <summary>The statistics of a node built at run time.</summary>
+    /// <typeparam name="T">The value type.</typeparam>
+    /// <param name="definition">The definition returned by <see cref="BuildNode{T}"/>.</param>
+    public NodeStats Stats<T>(NodeDefinition<T> definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        return _runtimes.TryGetValue(definition, out NodeRuntime? runtime)
+            ? runtime.Counters.Snapshot()
+            : new NodeStats { Node = definition.Name };
+    }
+
+    /// <summary>The statistics of every node this client has served, built nodes included.</summary>
+    public IReadOnlyList<NodeStats> AllStats() => [.. _runtimes.Values.Select(r => r.Counters.Snapshot()).OrderBy(s => s.Node, StringComparer.Ordinal)];
+
+    /// <summary>The node types this client has served, in name order. Nodes built at run time are listed by <see cref="AllStats"/>.</summary>
+    public IReadOnlyList<Type> Nodes() => [.. _runtimes.Values.Where(r => r.NodeType is not null).Select(r => r.NodeType!).OrderBy(t => t.Name, StringComparer.Ordinal)];
+
+    /// <summary>
+    /// Builds a node kind at run time (cacheme's <c>build_node</c>) with its own configuration and statistics.
+    /// </summary>
+    /// <typeparam name="T">The value type.</typeparam>
+    /// <param name="name">A name unique within this client.</param>
+    /// <param name="meta">The configuration.</param>
+    /// <exception cref="ArgumentException">The name is taken or the configuration is invalid.</exception>
+    public NodeDefinition<T> BuildNode<T>(string name, NodeMeta meta)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(meta);
+        var definition = new NodeDefinition<T>(name, meta);
+        if (!_names.TryAdd(name, definition))
+        {
+            throw new ArgumentException($"A node named '{name}' already exists in this client.", nameof(name));
+        }
+
+        return definition;
+    }
+
+    /// <summary>Disposes every registered storage.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (ICacheStorage storage in _storages.Values)
+        {
+            await storage.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _storages.Clear();
+        _runtimes.Clear();
+    }
+
+    internal NodeRuntime<T> Runtime<T>(CacheNode<T> node)
+    {
+        object definition = node.Definition;
+        if (_runtimes.TryGetValue(definition, out NodeRuntime? found))
+        {
+            return (NodeRuntime<T>)found;
+        }
+
+        return CreateRuntime(node, definition);
+    }
+
+    private NodeRuntime<T> CreateRuntime<T>(CacheNode<T> node, object definition)
+    {
+        NodeMeta meta = node.Meta ?? throw new InvalidOperationException($"{node.GetType().Name}.Meta returned null.");
+        Type? nodeType = definition as Type;
+        string name = definition is NodeDefinition<T> built ? built.Name : meta.Name ?? nodeType!.Name;
+        if (meta.Caches is null || meta.Caches.Count == 0)
+        {
+            throw new InvalidOperationException($"Node {name} has no caches: set NodeMeta.Caches to at least one tier.");
+        }
+
+        lock (_registration)
+        {
+            if (_runtimes.TryGetValue(definition, out NodeRuntime? raced))
+            {
+                return (NodeRuntime<T>)raced;
+            }
+
+            var tiers = new Tier[meta.Caches.Count];
+            for (int i = 0; i < tiers.Length; i++)
+            {
+                Cache cache = meta.Caches[i] ?? throw new InvalidOperationException($"Node {name} has a null entry in Caches.");
+                if (!_storages.TryGetValue(cache.Storage, out ICacheStorage? storage))
+                {
+                    throw new InvalidOperationException(
+                        $"Node {name} uses storage '{cache.Storage}', which is not registered. Call RegisterStorageAsync(\"{cache.Storage}\", new Storage(...)) first. " +
+                        $"Registered: {(_storages.IsEmpty ? "none" : string.Join(", ", _storages.Keys.Order(StringComparer.Ordinal)))}.");
+                }
+
+                tiers[i] = new Tier(cache.Storage, cache.Ttl, storage);
+            }
+
+            if (nodeType is not null && _names.TryGetValue(name, out object? other) && !Equals(other, nodeType))
+            {
+                name = nodeType.FullName ?? name;
+            }
+
+            _names.TryAdd(name, definition);
+            var runtime = new NodeRuntime<T>(this, name, nodeType, meta, tiers);
+            _runtimes[definition] = runtime;
+            return runtime;
+        }
+    }
+
+    private static string ValidatePrefix(string prefix)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(prefix);
+        return prefix;
+    }
+}

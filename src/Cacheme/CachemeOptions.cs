@@ -1,0 +1,17 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CachemeNet;
+
+/// <summary>Options of a <see cref="CachemeClient"/>.</summary>
+public sealed class CachemeOptions
+{
+    /// <summary>The key prefix: full keys are <c>{prefix}:{key}:{version}</c>. Defaults to <c>cacheme</c>.</summary>
+    public string Prefix { get; set; } = "cacheme";
+
+    /// <summary>The clock for TTLs, load times and envelopes. Defaults to <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Where log messages go. Defaults to none.</summary>
+    public ILoggerFactory LoggerFactory { get; set; } = NullLoggerFactory.Instance;
+}

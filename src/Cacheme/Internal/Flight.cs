@@ -1,0 +1,73 @@
+namespace CachemeNet.Internal;
+
+/// <summary>
+/// One in-flight read of one full key, shared by every caller that asks for the key while it runs. The leader that
+/// created it fills it in; joiners wait on <see cref="Task"/>. When every waiter has cancelled before a value is ready,
+/// the flight is abandoned: it leaves the table and its <see cref="Token"/> is cancelled so the loader can stop.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The CancellationTokenSource has no timer; nothing unmanaged to release.")]
+internal sealed class Flight<T>(string key)
+{
+    private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _abandon = new();
+    private int _waiters = 1;
+    private bool _abandoned;
+
+    public string Key { get; } = key;
+
+    public Task<T> Task => _completion.Task;
+
+    public CancellationToken Token => _abandon.Token;
+
+    /// <summary>The tier that served the value, or -1 when the loader produced it.</summary>
+    public int HitTier { get; set; } = -1;
+
+    public bool TryJoin()
+    {
+        lock (_completion)
+        {
+            if (_abandoned)
+            {
+                return false;
+            }
+
+            _waiters++;
+            return true;
+        }
+    }
+
+    /// <summary>A waiter gives up; returns true when it was the last one and the flight is now abandoned.</summary>
+    public bool Leave()
+    {
+        lock (_completion)
+        {
+            _waiters--;
+            if (_waiters == 0 && !_completion.Task.IsCompleted)
+            {
+                _abandoned = true;
+                return true;
+            }
+
+            return false;
+        }
+    }
+
+    public void CancelWork() => _abandon.Cancel();
+
+    public void SetResult(T value) => _completion.TrySetResult(value);
+
+    public void SetException(Exception exception)
+    {
+        if (exception is OperationCanceledException canceled)
+        {
+            _completion.TrySetCanceled(canceled.CancellationToken);
+        }
+        else
+        {
+            _completion.TrySetException(exception);
+        }
+
+        // Mark the exception observed: an abandoned flight may fail with nobody waiting.
+        _ = _completion.Task.Exception;
+    }
+}

@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Logging;
+
+namespace CachemeNet.Internal;
+
+/// <summary>Cacheme's log messages, with stable event IDs (documented in the README).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Loading node {Node} key {Key} failed")]
+    public static partial void LoadFailed(ILogger logger, string node, string key, Exception exception);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Tier {Tier} failed on {Operation} for node {Node}; continuing without it")]
+    public static partial void TierFailed(ILogger logger, string tier, string operation, string node, Exception exception);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Undecodable value for node {Node} key {Key} in tier {Tier} ({Reason}); treated as a miss and reloaded")]
+    public static partial void Undecodable(ILogger logger, string node, string key, string tier, string reason);
+}

@@ -1,0 +1,420 @@
+namespace CachemeNet.Internal;
+
+/// <summary>The batched read path behind GetAllAsync.</summary>
+internal sealed partial class NodeRuntime<T>
+{
+    /// <summary>Reads <paramref name="indices"/> of <paramref name="nodes"/> into <paramref name="results"/>.</summary>
+    public async Task GetManyAsync(IReadOnlyList<CacheNode<T>> nodes, IReadOnlyList<int> indices, T[] results, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // 1. Leading local tiers, per node.
+        Dictionary<string, KeyGroup>? groups = null;
+        foreach (int index in indices)
+        {
+            CacheNode<T> node = nodes[index];
+            if (TryLeadingLocal(node, out T local))
+            {
+                results[index] = local;
+                continue;
+            }
+
+            string key = FullKey(node);
+            groups ??= new Dictionary<string, KeyGroup>(StringComparer.Ordinal);
+            if (groups.TryGetValue(key, out KeyGroup? group))
+            {
+                group.Indices.Add(index);
+            }
+            else
+            {
+                groups[key] = new KeyGroup(node, index);
+            }
+        }
+
+        if (groups is null)
+        {
+            return;
+        }
+
+        // 2. Join what is in flight; lead the rest as one batch.
+        List<KeyGroup>? led = null;
+        foreach ((string key, KeyGroup group) in groups)
+        {
+            group.Flight = _flights.JoinOrLead(key, out bool leader);
+            group.Leader = leader;
+            if (leader)
+            {
+                (led ??= []).Add(group);
+            }
+        }
+
+        if (led is not null)
+        {
+            _ = RunBatchAsync(led);
+        }
+
+        // 3. Wait for every key with the caller's token; count each requested node.
+        Exception? failure = null;
+        KeyGroup[] waiting = [.. groups.Values];
+        for (int g = 0; g < waiting.Length; g++)
+        {
+            KeyGroup group = waiting[g];
+            Flight<T> flight = group.Flight!;
+            T value;
+            try
+            {
+                value = cancellationToken.CanBeCanceled
+                    ? await flight.Task.WaitAsync(cancellationToken).ConfigureAwait(false)
+                    : await flight.Task.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                for (int rest = g; rest < waiting.Length; rest++)
+                {
+                    _flights.Leave(waiting[rest].Flight!);
+                    _counters.Misses.Add(waiting[rest].Indices.Count);
+                }
+
+                throw;
+            }
+            catch (Exception e)
+            {
+                failure ??= e;
+                _counters.Misses.Add(group.Indices.Count);
+                continue;
+            }
+
+            CountServed(flight, group.Leader);
+            _counters.Hits.Add(group.Indices.Count - 1);
+            foreach (int index in group.Indices)
+            {
+                results[index] = value;
+            }
+        }
+
+        if (failure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+    }
+
+    private bool TryLeadingLocal(CacheNode<T> node, out T value)
+    {
+        for (int i = 0; i < _leadingLocal; i++)
+        {
+            if (_tiers[i].Local!.TryGet(node, out object? boxed))
+            {
+                for (int j = 0; j < i; j++)
+                {
+                    _tiers[j].Local!.Set(node, boxed, _tiers[j].Ttl);
+                }
+
+                _counters.TierHit(i);
+                value = (T)boxed!;
+                return true;
+            }
+        }
+
+        value = default!;
+        return false;
+    }
+
+    /// <summary>The leader's work for a batch of keys: one batched read per remaining tier, one batched load, batched write-back.</summary>
+    private async Task RunBatchAsync(List<KeyGroup> led)
+    {
+        using var batchAbandon = new CancellationTokenSource();
+        List<CancellationTokenRegistration> registrations = WhenAllAbandoned(led, batchAbandon);
+        CancellationToken token = batchAbandon.Token;
+        try
+        {
+            List<KeyGroup> pending = led;
+            List<KeyGroup> hits = [];
+            for (int i = _leadingLocal; i < _tiers.Length && pending.Count > 0; i++)
+            {
+                Tier tier = _tiers[i];
+                var stillMissing = new List<KeyGroup>(pending.Count);
+                if (tier.Local is { } local)
+                {
+                    foreach (KeyGroup group in pending)
+                    {
+                        if (local.TryGet(group.Node, out object? boxed))
+                        {
+                            group.Hit(i, (T)boxed!, null);
+                            hits.Add(group);
+                        }
+                        else
+                        {
+                            stillMissing.Add(group);
+                        }
+                    }
+                }
+                else
+                {
+                    IReadOnlyList<byte[]?> found = await ReadRemoteManyAsync(tier, pending, token).ConfigureAwait(false);
+                    for (int k = 0; k < pending.Count; k++)
+                    {
+                        KeyGroup group = pending[k];
+                        if (found[k] is { } bytes && TryDecode(tier, group.Flight!.Key, bytes, out T value))
+                        {
+                            group.Hit(i, value, bytes);
+                            hits.Add(group);
+                        }
+                        else
+                        {
+                            stillMissing.Add(group);
+                        }
+                    }
+                }
+
+                pending = stillMissing;
+            }
+
+            // Loads start before the hits' remote write-back so neither waits for the other.
+            Task<Outcome[]>? loads = pending.Count > 0 ? LoadManyAsync(pending, token) : null;
+
+            foreach (KeyGroup group in hits)
+            {
+                if (group.Bytes is null && HasRemote(group.Tier))
+                {
+                    group.Bytes = RemoteEnvelope.Encode(_serializer, group.Value, _client.TimeProvider.GetUtcNow());
+                }
+
+                WriteLocals(group.Node, group.Value, group.Tier);
+                group.Flight!.HitTier = group.Tier;
+                group.Flight.SetResult(group.Value);
+            }
+
+            await WriteRemotesManyAsync(hits, token).ConfigureAwait(false);
+
+            if (loads is not null)
+            {
+                Outcome[] outcomes = await loads.ConfigureAwait(false);
+                var admitted = new List<KeyGroup>(pending.Count);
+                for (int k = 0; k < pending.Count; k++)
+                {
+                    KeyGroup group = pending[k];
+                    if (outcomes[k].Error is { } error)
+                    {
+                        group.Flight!.SetException(error);
+                        continue;
+                    }
+
+                    T value = outcomes[k].Value;
+                    if (Admit(group.Flight!.Key))
+                    {
+                        group.Hit(_tiers.Length, value, HasRemote(_tiers.Length) ? RemoteEnvelope.Encode(_serializer, value, _client.TimeProvider.GetUtcNow()) : null);
+                        WriteLocals(group.Node, value, _tiers.Length);
+                        admitted.Add(group);
+                    }
+
+                    group.Flight.SetResult(value);
+                }
+
+                await WriteRemotesManyAsync(admitted, token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e)
+        {
+            foreach (KeyGroup group in led)
+            {
+                group.Flight!.SetException(e);
+            }
+        }
+        finally
+        {
+            foreach (CancellationTokenRegistration registration in registrations)
+            {
+                await registration.DisposeAsync().ConfigureAwait(false);
+            }
+
+            foreach (KeyGroup group in led)
+            {
+                _flights.Remove(group.Flight!);
+            }
+        }
+    }
+
+    /// <summary>Cancels <paramref name="batchAbandon"/> once every flight of the batch has been abandoned by its waiters.</summary>
+    private static List<CancellationTokenRegistration> WhenAllAbandoned(List<KeyGroup> led, CancellationTokenSource batchAbandon)
+    {
+        var remaining = new StrongBox(led.Count);
+        var registrations = new List<CancellationTokenRegistration>(led.Count);
+        foreach (KeyGroup group in led)
+        {
+            registrations.Add(group.Flight!.Token.Register(() =>
+            {
+                if (Interlocked.Decrement(ref remaining.Value) == 0)
+                {
+                    batchAbandon.Cancel();
+                }
+            }));
+        }
+
+        return registrations;
+    }
+
+    private async ValueTask<IReadOnlyList<byte[]?>> ReadRemoteManyAsync(Tier tier, List<KeyGroup> groups, CancellationToken token)
+    {
+        var keys = new string[groups.Count];
+        for (int k = 0; k < keys.Length; k++)
+        {
+            keys[k] = groups[k].Flight!.Key;
+        }
+
+        try
+        {
+            IReadOnlyList<byte[]?> found = await tier.Remote!.GetManyAsync(keys, token).ConfigureAwait(false);
+            if (found.Count != keys.Length)
+            {
+                throw new InvalidOperationException($"Storage '{tier.Name}' returned {found.Count} values for {keys.Length} keys.");
+            }
+
+            return found;
+        }
+        catch (Exception e) when (IsTierFailure(e, token))
+        {
+            TierFailed(tier, "get-many", e);
+            return new byte[]?[keys.Length];
+        }
+    }
+
+    /// <summary>For each remote tier, one batched write of the groups that missed it (those served by a later tier or loaded).</summary>
+    private async Task WriteRemotesManyAsync(List<KeyGroup> groups, CancellationToken token)
+    {
+        if (groups.Count == 0)
+        {
+            return;
+        }
+
+        for (int i = 0; i < _tiers.Length; i++)
+        {
+            Tier tier = _tiers[i];
+            if (tier.Remote is null)
+            {
+                continue;
+            }
+
+            var items = new List<KeyValuePair<string, ReadOnlyMemory<byte>>>(groups.Count);
+            foreach (KeyGroup group in groups)
+            {
+                if (group.Tier > i && group.Bytes is not null)
+                {
+                    items.Add(KeyValuePair.Create(group.Flight!.Key, (ReadOnlyMemory<byte>)group.Bytes));
+                }
+            }
+
+            if (items.Count == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                await tier.Remote.SetManyAsync(items, tier.Ttl, token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsTierFailure(e, token))
+            {
+                TierFailed(tier, "set-many", e);
+            }
+        }
+    }
+
+    /// <summary>Loads the missing keys: one call to the node type's batch loader when it has one, else every node's loader concurrently.</summary>
+    private async Task<Outcome[]> LoadManyAsync(List<KeyGroup> pending, CancellationToken token)
+    {
+        var outcomes = new Outcome[pending.Count];
+        if (_batchLoader is not null)
+        {
+            var batch = new CacheNode<T>[pending.Count];
+            for (int k = 0; k < batch.Length; k++)
+            {
+                batch[k] = pending[k].Node;
+            }
+
+            long started = _client.TimeProvider.GetTimestamp();
+            try
+            {
+                IReadOnlyList<T> values = await _batchLoader.LoadAllAsync(batch, token).ConfigureAwait(false);
+                if (values is null || values.Count != batch.Length)
+                {
+                    throw new InvalidOperationException($"{Name}.LoadAllAsync returned {values?.Count ?? 0} values for {batch.Length} nodes; it must return one value per node, in order.");
+                }
+
+                _counters.LoadSuccesses.Add(batch.Length);
+                for (int k = 0; k < outcomes.Length; k++)
+                {
+                    outcomes[k] = new Outcome(values[k], null);
+                }
+            }
+            catch (Exception e)
+            {
+                _counters.LoadFailures.Add(batch.Length);
+                if (e is not OperationCanceledException)
+                {
+                    Log.LoadFailed(Logger, Name, $"{batch.Length} keys (batch)", e);
+                }
+
+                Array.Fill(outcomes, new Outcome(default!, e));
+            }
+            finally
+            {
+                _counters.LoadTime(_client.TimeProvider.GetElapsedTime(started));
+            }
+
+            return outcomes;
+        }
+
+        var tasks = new Task<T>[pending.Count];
+        for (int k = 0; k < tasks.Length; k++)
+        {
+            tasks[k] = LoadAsync(pending[k].Node, pending[k].Flight!.Key, token).AsTask();
+        }
+
+        for (int k = 0; k < tasks.Length; k++)
+        {
+            try
+            {
+                outcomes[k] = new Outcome(await tasks[k].ConfigureAwait(false), null);
+            }
+            catch (Exception e)
+            {
+                outcomes[k] = new Outcome(default!, e);
+            }
+        }
+
+        return outcomes;
+    }
+
+    private readonly record struct Outcome(T Value, Exception? Error);
+
+    private sealed class StrongBox(int value)
+    {
+        public int Value = value;
+    }
+
+    /// <summary>The requested positions of one full key in a GetAllAsync call, and how it was served.</summary>
+    private sealed class KeyGroup(CacheNode<T> node, int firstIndex)
+    {
+        public CacheNode<T> Node { get; } = node;
+
+        public List<int> Indices { get; } = [firstIndex];
+
+        public Flight<T>? Flight { get; set; }
+
+        public bool Leader { get; set; }
+
+        /// <summary>The tier that served the value (the chain length when loaded); tiers before it are written back.</summary>
+        public int Tier { get; private set; }
+
+        public T Value { get; private set; } = default!;
+
+        public byte[]? Bytes { get; set; }
+
+        public void Hit(int tier, T value, byte[]? bytes)
+        {
+            Tier = tier;
+            Value = value;
+            Bytes = bytes;
+        }
+    }
+}

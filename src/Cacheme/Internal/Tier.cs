@@ -1,0 +1,14 @@
+namespace CachemeNet.Internal;
+
+/// <summary>One resolved tier of a node's chain: exactly one of <see cref="Local"/> and <see cref="Remote"/> is set.</summary>
+internal sealed class Tier(string name, TimeSpan? ttl, ICacheStorage storage)
+{
+    public string Name { get; } = name;
+
+    public TimeSpan? Ttl { get; } = ttl;
+
+    public ILocalStorage? Local { get; } = storage as ILocalStorage;
+
+    public IRemoteStorage? Remote { get; } = storage as IRemoteStorage
+        ?? (storage is ILocalStorage ? null : throw new InvalidOperationException($"Storage '{name}' is neither an ILocalStorage nor an IRemoteStorage."));
+}

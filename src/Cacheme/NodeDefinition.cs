@@ -1,0 +1,50 @@
+namespace CachemeNet;
+
+/// <summary>
+/// A node kind built at run time (cacheme's <c>build_node</c>): key-only nodes with their own configuration and their
+/// own statistics. Create with <see cref="CachemeClient.BuildNode{T}"/>, then make nodes with <see cref="Create"/>.
+/// </summary>
+/// <typeparam name="T">The cached value type.</typeparam>
+public sealed class NodeDefinition<T>
+{
+    internal NodeDefinition(string name, NodeMeta meta)
+    {
+        Name = name;
+        Meta = meta;
+    }
+
+    /// <summary>The node's name, as shown in statistics.</summary>
+    public string Name { get; }
+
+    /// <summary>The node's configuration.</summary>
+    public NodeMeta Meta { get; }
+
+    /// <summary>Makes a node for <paramref name="key"/> that loads with <paramref name="loader"/>.</summary>
+    /// <param name="key">The node key, without prefix and version.</param>
+    /// <param name="loader">Loads the value on a miss.</param>
+    public CacheNode<T> Create(string key, Func<CancellationToken, ValueTask<T>> loader)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        ArgumentNullException.ThrowIfNull(loader);
+        return new BuiltNode(this, key, loader);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => Name;
+
+    private sealed record BuiltNode(NodeDefinition<T> Owner, string NodeKey, Func<CancellationToken, ValueTask<T>> Loader) : CacheNode<T>
+    {
+        public override NodeMeta Meta => Owner.Meta;
+
+        internal override object Definition => Owner;
+
+        public override string Key() => NodeKey;
+
+        public override ValueTask<T> LoadAsync(CancellationToken cancellationToken) => Loader(cancellationToken);
+
+        // Two built nodes are the same cache entry when they share a definition and a key; the loader does not matter.
+        public bool Equals(BuiltNode? other) => other is not null && ReferenceEquals(Owner, other.Owner) && string.Equals(NodeKey, other.NodeKey, StringComparison.Ordinal);
+
+        public override int GetHashCode() => HashCode.Combine(Owner, StringComparer.Ordinal.GetHashCode(NodeKey));
+    }
+}
