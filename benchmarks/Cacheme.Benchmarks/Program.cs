@@ -1,0 +1,28 @@
+using BenchmarkDotNet.Running;
+
+namespace Cacheme.Benchmarks;
+
+/// <summary>
+/// Entry point. Sub-commands:
+///   bench [BenchmarkDotNet args]   run BenchmarkDotNet suites (e.g. bench --filter '*LocalTier*')
+///   hitrate ...                    trace-driven hit-ratio simulator (see README)
+///   replay ...                     cacheme's trace replay (see README)
+/// </summary>
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        string command = args.Length > 0 ? args[0] : "help";
+        string[] rest = args.Length > 0 ? args[1..] : [];
+        switch (command)
+        {
+            case "bench":
+                BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest);
+                return 0;
+            default:
+                Console.Error.WriteLine("usage: Cacheme.Benchmarks bench [BenchmarkDotNet args] | hitrate ... | replay ...");
+                await Task.CompletedTask;
+                return command == "help" ? 0 : 2;
+        }
+    }
+}
