@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Running;
 
-namespace Cacheme.Benchmarks;
+namespace CachemeNet.Benchmarks;
 
 /// <summary>
 /// Entry point. Sub-commands:

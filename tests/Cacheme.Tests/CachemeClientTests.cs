@@ -1,0 +1,547 @@
+using System.Text;
+using CachemeNet;
+
+namespace CachemeNet.Tests;
+
+public sealed class CachemeClientTests
+{
+    private static readonly NodeMeta LocalRemote = TestChain.Meta(new Cache("local", TimeSpan.FromSeconds(30)), new Cache("remote", TimeSpan.FromMinutes(10)));
+    private static readonly NodeMeta RemoteOnly = TestChain.Meta(new Cache("remote", null));
+
+    [Fact]
+    public async Task Full_miss_loads_once_and_writes_every_tier_under_prefix_key_version()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        var node = new ItemNode("1", chain.Source, LocalRemote);
+
+        Assert.Equal("value:1", await chain.Client.GetAsync(node));
+
+        Assert.Equal(1, chain.Source.Calls("1"));
+        Assert.Equal(["cacheme:item:1:v1"], chain.Remote.Keys);
+        Assert.True(chain.Local.TryGet(node, out object? local));
+        Assert.Equal("value:1", local);
+    }
+
+    [Fact]
+    public async Task Hit_in_a_later_tier_writes_back_earlier_tiers_only()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        var node = new ItemNode("1", chain.Source, LocalRemote);
+        await chain.Client.GetAsync(node);
+        chain.Local.Clear();
+        int setsBefore = chain.Remote.Sets;
+
+        Assert.Equal("value:1", await chain.Client.GetAsync(node));
+
+        Assert.Equal(1, chain.Source.Total);
+        Assert.True(chain.Local.TryGet(node, out _));
+        Assert.Equal(setsBefore, chain.Remote.Sets);
+        NodeStats stats = chain.Client.Stats<ItemNode>();
+        Assert.Equal(1, stats.TierHits["remote"]);
+        Assert.Equal(0, stats.TierHits["local"]);
+    }
+
+    [Fact]
+    public async Task Tiers_are_read_in_declared_order_even_when_a_local_tier_comes_after_a_remote_one()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        await chain.Client.RegisterStorageAsync("local2", new Storage("local://lru", size: 10));
+        var meta = TestChain.Meta(new Cache("remote", null), new Cache("local2", null));
+        var node = new ItemNode("1", chain.Source, meta);
+        var local2 = (ILocalStorage)chain.Client.GetStorage("local2")!;
+        local2.Set(node, "from-local2", null);
+
+        Assert.Equal("from-local2", await chain.Client.GetAsync(node));
+        Assert.Equal(1, chain.Remote.Gets);
+        Assert.Equal(0, chain.Source.Total);
+        Assert.Equal(["cacheme:item:1:v1"], chain.Remote.Keys); // written back to the earlier remote tier
+    }
+
+    [Fact]
+    public async Task Each_tier_keeps_its_own_ttl_with_millisecond_precision()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        var meta = TestChain.Meta(new Cache("local", TimeSpan.FromMilliseconds(1500)), new Cache("remote", TimeSpan.FromMilliseconds(4250)));
+        var node = new ItemNode("1", chain.Source, meta);
+        await chain.Client.GetAsync(node);
+        int gets = chain.Remote.Gets;
+
+        chain.Time.Advance(TimeSpan.FromMilliseconds(1499));
+        await chain.Client.GetAsync(node);
+        Assert.Equal(gets, chain.Remote.Gets); // still a local hit
+
+        chain.Time.Advance(TimeSpan.FromMilliseconds(2));
+        await chain.Client.GetAsync(node);
+        Assert.Equal(gets + 1, chain.Remote.Gets); // local expired, remote served
+        Assert.Equal(1, chain.Source.Total);
+
+        chain.Time.Advance(TimeSpan.FromMilliseconds(4250));
+        chain.Local.Clear();
+        await chain.Client.GetAsync(node);
+        Assert.Equal(2, chain.Source.Total); // remote expired too
+    }
+
+    [Fact]
+    public async Task Null_ttl_never_expires()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        var node = new ItemNode("1", chain.Source, TestChain.Meta(new Cache("local", null)));
+        await chain.Client.GetAsync(node);
+        chain.Time.Advance(TimeSpan.FromDays(3650));
+        await chain.Client.GetAsync(node);
+        Assert.Equal(1, chain.Source.Total);
+    }
+
+    [Fact]
+    public async Task A_thousand_concurrent_gets_for_one_key_load_once()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        chain.Source.Gate = gate.Task;
+        var node = new ItemNode("hot", chain.Source, RemoteOnly);
+
+        Task<string>[] calls = [.. Enumerable.Range(0, 1000).Select(_ => Task.Run(async () => await chain.Client.GetAsync(node with { })))];
+        await chain.Source.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        gate.SetResult();
+        string[] values = await Task.WhenAll(calls);
+
+        Assert.All(values, v => Assert.Equal("value:hot", v));
+        Assert.Equal(1, chain.Source.Total);
+        Assert.Equal(1, chain.Remote.Gets);
+        NodeStats stats = chain.Client.Stats<ItemNode>();
+        Assert.Equal(1000, stats.RequestCount);
+        Assert.Equal(1, stats.MissCount);
+        Assert.Equal(999, stats.HitCount);
+    }
+
+    [Fact]
+    public async Task A_throwing_leader_fails_every_waiter_and_the_next_call_loads_again()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        chain.Source.Gate = gate.Task;
+        chain.Source.Failure = new InvalidOperationException("source down");
+        var node = new ItemNode("k", chain.Source, LocalRemote);
+
+        Task<string>[] calls = [.. Enumerable.Range(0, 50).Select(_ => chain.Client.GetAsync(node).AsTask())];
+        await chain.Source.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        gate.SetResult();
+        foreach (Task<string> call in calls)
+        {
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => call);
+            Assert.Equal("source down", error.Message);
+        }
+
+        Assert.Equal(1, chain.Source.Total);
+        Assert.Empty(chain.Remote.Keys);
+        Assert.Equal(0, chain.Client.Runtime(node).InFlightCount);
+
+        chain.Source.Failure = null;
+        Assert.Equal("value:k", await chain.Client.GetAsync(node));
+        Assert.Equal(2, chain.Source.Total);
+        NodeStats stats = chain.Client.Stats<ItemNode>();
+        Assert.Equal(1, stats.LoadFailureCount);
+        Assert.Equal(1, stats.LoadSuccessCount);
+        Assert.Equal(0.5, stats.LoadFailureRate);
+    }
+
+    [Fact]
+    public async Task One_callers_cancellation_ends_only_its_own_wait()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        chain.Source.Gate = gate.Task;
+        var node = new ItemNode("k", chain.Source, RemoteOnly);
+        using var cts = new CancellationTokenSource();
+
+        Task<string> leader = chain.Client.GetAsync(node, cts.Token).AsTask();
+        await chain.Source.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Task<string> other = chain.Client.GetAsync(node).AsTask();
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => leader);
+        Assert.False(other.IsCompleted);
+        Assert.True(chain.Source.Tokens.TryPeek(out CancellationToken loadToken));
+        Assert.False(loadToken.IsCancellationRequested);
+        gate.SetResult();
+        Assert.Equal("value:k", await other);
+        Assert.Equal(1, chain.Source.Total);
+    }
+
+    [Fact]
+    public async Task When_every_waiter_cancels_the_load_is_cancelled_and_the_next_call_starts_afresh()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        chain.Source.Gate = gate.Task;
+        var node = new ItemNode("k", chain.Source, RemoteOnly);
+        using var cts = new CancellationTokenSource();
+
+        Task<string> only = chain.Client.GetAsync(node, cts.Token).AsTask();
+        await chain.Source.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => only);
+        Assert.True(chain.Source.Tokens.TryPeek(out CancellationToken loadToken));
+        Assert.True(loadToken.IsCancellationRequested);
+
+        chain.Source.Gate = null;
+        Assert.Equal("value:k", await chain.Client.GetAsync(node));
+        Assert.Equal(2, chain.Source.Total);
+    }
+
+    [Fact]
+    public async Task GetAll_returns_values_in_input_order_with_duplicates()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        ItemNode N(string id) => new(id, chain.Source, LocalRemote);
+
+        IReadOnlyList<string> values = await chain.Client.GetAllAsync([N("b"), N("a"), N("b"), N("c"), N("a")]);
+
+        Assert.Equal(["value:b", "value:a", "value:b", "value:c", "value:a"], values);
+        Assert.Equal(3, chain.Source.Total);
+        Assert.Equal(5, chain.Client.Stats<ItemNode>().RequestCount);
+    }
+
+    [Fact]
+    public async Task GetAll_makes_one_batched_call_per_remote_tier_and_one_batched_write()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        ItemNode N(string id) => new(id, chain.Source, LocalRemote);
+        await chain.Client.GetAsync(N("0"));
+        chain.Local.Clear();
+        int getManys = chain.Remote.GetManys, setManys = chain.Remote.SetManys, gets = chain.Remote.Gets;
+
+        IReadOnlyList<string> values = await chain.Client.GetAllAsync(Enumerable.Range(0, 20).Select(i => N(i.ToString())));
+
+        Assert.Equal(20, values.Count);
+        Assert.Equal(getManys + 1, chain.Remote.GetManys);
+        Assert.Equal(setManys + 1, chain.Remote.SetManys);
+        Assert.Equal(gets, chain.Remote.Gets);
+        Assert.Equal(20, chain.Source.Total); // "0" was loaded before and is now a remote hit, 19 loaded now
+    }
+
+    [Fact]
+    public async Task GetAll_overlapping_an_in_flight_get_loads_each_key_once()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        chain.Source.Gate = gate.Task;
+        ItemNode N(string id) => new(id, chain.Source, RemoteOnly);
+
+        Task<string> single = chain.Client.GetAsync(N("a")).AsTask();
+        await chain.Source.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Task<IReadOnlyList<string>> batch = chain.Client.GetAllAsync([N("a"), N("b"), N("c")]).AsTask();
+        Task<IReadOnlyList<string>> batch2 = chain.Client.GetAllAsync([N("c"), N("b"), N("a")]).AsTask();
+        gate.SetResult();
+
+        Assert.Equal("value:a", await single);
+        Assert.Equal(["value:a", "value:b", "value:c"], await batch);
+        Assert.Equal(["value:c", "value:b", "value:a"], await batch2);
+        Assert.Equal(1, chain.Source.Calls("a"));
+        Assert.Equal(1, chain.Source.Calls("b"));
+        Assert.Equal(1, chain.Source.Calls("c"));
+    }
+
+    [Fact]
+    public async Task GetAll_uses_the_node_types_static_batch_loader_once()
+    {
+        var client = new CachemeClient();
+        await client.RegisterStorageAsync("local", new Storage("local://lru", size: 100));
+        int before = BatchItemNode.BatchCalls, singles = BatchItemNode.SingleCalls;
+
+        IReadOnlyList<string> values = await client.GetAllAsync([new BatchItemNode(1), new BatchItemNode(2), new BatchItemNode(1)]);
+
+        Assert.Equal(["batch:1", "batch:2", "batch:1"], values);
+        Assert.Equal(before + 1, BatchItemNode.BatchCalls);
+        Assert.Equal(singles, BatchItemNode.SingleCalls);
+        Assert.Equal(2, client.Stats<BatchItemNode>().LoadCount);
+    }
+
+    [Fact]
+    public async Task GetAll_failure_reaches_the_caller_leaves_nothing_behind_and_retries()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        chain.Source.Failure = new InvalidOperationException("boom");
+        ItemNode N(string id) => new(id, chain.Source, RemoteOnly);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await chain.Client.GetAllAsync([N("a"), N("b")]));
+        Assert.Equal(0, chain.Client.Runtime(N("a")).InFlightCount);
+        Assert.Empty(chain.Remote.Keys);
+
+        chain.Source.Failure = null;
+        Assert.Equal(["value:a", "value:b"], await chain.Client.GetAllAsync([N("a"), N("b")]));
+        Assert.Equal(4, chain.Source.Total);
+    }
+
+    [Fact]
+    public async Task Stats_after_gets_and_a_get_all_follow_the_hit_and_miss_rules()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        ItemNode N(string id) => new(id, chain.Source, LocalRemote);
+        foreach (string id in new[] { "a", "b", "c", "a", "d" })
+        {
+            await chain.Client.GetAsync(N(id));
+        }
+
+        await chain.Client.GetAllAsync([N("a"), N("b"), N("f")]);
+
+        NodeStats stats = chain.Client.Stats<ItemNode>();
+        Assert.Equal(8, stats.RequestCount);
+        Assert.Equal(3, stats.HitCount);
+        Assert.Equal(5, stats.MissCount);
+        Assert.Equal(3.0 / 8, stats.HitRate);
+        Assert.Equal(5.0 / 8, stats.MissRate);
+        Assert.Equal(5, stats.LoadCount);
+        Assert.Equal(5, stats.LoadSuccessCount);
+        Assert.Equal(0, stats.LoadFailureCount);
+        Assert.Equal(3, stats.TierHits["local"]);
+        Assert.Equal(0, stats.TierHits["remote"]);
+    }
+
+    [Fact]
+    public async Task Load_time_is_measured_on_the_clients_clock()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        var node = new ItemNode("slow", chain.Source, RemoteOnly);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        chain.Source.Gate = gate.Task;
+        Task<string> call = chain.Client.GetAsync(node).AsTask();
+        await chain.Source.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        chain.Time.Advance(TimeSpan.FromMilliseconds(250));
+        gate.SetResult();
+        await call;
+
+        NodeStats stats = chain.Client.Stats<ItemNode>();
+        Assert.Equal(TimeSpan.FromMilliseconds(250), stats.TotalLoadTime);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), stats.AverageLoadTime);
+    }
+
+    [Fact]
+    public async Task Stats_of_an_unused_node_are_zero_with_zero_rates()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        NodeStats stats = chain.Client.Stats<ItemNode>();
+        Assert.Equal(0, stats.RequestCount);
+        Assert.Equal(0, stats.HitRate);
+        Assert.Equal(0, stats.MissRate);
+        Assert.Equal(0, stats.LoadFailureRate);
+        Assert.Equal(TimeSpan.Zero, stats.AverageLoadTime);
+        Assert.Empty(chain.Client.Nodes());
+    }
+
+    [Fact]
+    public async Task Doorkeeper_keeps_a_first_seen_key_out_of_the_tiers_and_admits_it_the_second_time()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        var meta = new NodeMeta { Caches = [new Cache("local", null), new Cache("remote", null)], Doorkeeper = new BloomFilter(1000, 0.01) };
+        var node = new ItemNode("x", chain.Source, meta);
+
+        await chain.Client.GetAsync(node);
+        Assert.Empty(chain.Remote.Keys);
+        Assert.False(chain.Local.TryGet(node, out _));
+
+        await chain.Client.GetAsync(node);
+        Assert.Single(chain.Remote.Keys);
+        Assert.True(chain.Local.TryGet(node, out _));
+
+        await chain.Client.GetAsync(node);
+        Assert.Equal(2, chain.Source.Total);
+    }
+
+    [Fact]
+    public async Task Doorkeeper_applies_to_get_all_too()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        var meta = new NodeMeta { Caches = [new Cache("remote", null)], Doorkeeper = new BloomFilter(1000, 0.01) };
+        ItemNode N(string id) => new(id, chain.Source, meta);
+
+        await chain.Client.GetAllAsync([N("a"), N("b")]);
+        Assert.Empty(chain.Remote.Keys);
+        await chain.Client.GetAllAsync([N("a"), N("b")]);
+        Assert.Equal(2, chain.Remote.Keys.Count);
+    }
+
+    [Fact]
+    public async Task Invalidate_deletes_from_every_tier_and_refresh_reloads()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        var node = new ItemNode("1", chain.Source, LocalRemote);
+        await chain.Client.GetAsync(node);
+
+        await chain.Client.InvalidateAsync(node);
+        Assert.Empty(chain.Remote.Keys);
+        Assert.False(chain.Local.TryGet(node, out _));
+
+        Assert.Equal("value:1", await chain.Client.RefreshAsync(node));
+        Assert.Equal(2, chain.Source.Total);
+        Assert.Single(chain.Remote.Keys);
+        Assert.True(chain.Local.TryGet(node, out _));
+    }
+
+    [Fact]
+    public async Task Set_prefix_changes_every_full_key_and_clears_local_tiers()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        var node = new ItemNode("1", chain.Source, LocalRemote);
+        await chain.Client.GetAsync(node);
+
+        chain.Client.SetPrefix("mycache");
+        await chain.Client.GetAsync(node);
+
+        Assert.Equal(2, chain.Source.Total);
+        Assert.Contains("mycache:item:1:v1", chain.Remote.Keys);
+        Assert.Throws<ArgumentException>(() => chain.Client.SetPrefix(" "));
+    }
+
+    [Fact]
+    public async Task Built_nodes_have_their_own_configuration_and_stats()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        NodeDefinition<string> first = chain.Client.BuildNode<string>("first", new NodeMeta { Version = "v7", Caches = [new Cache("remote", null)] });
+        NodeDefinition<string> second = chain.Client.BuildNode<string>("second", new NodeMeta { Version = "v2", Caches = [new Cache("local", null)] });
+        int loads = 0;
+        ValueTask<string> Load(CancellationToken _) => ValueTask.FromResult($"n{Interlocked.Increment(ref loads)}");
+
+        Assert.Equal("n1", await chain.Client.GetAsync(first.Create("k", Load)));
+        Assert.Equal("n1", await chain.Client.GetAsync(first.Create("k", Load)));
+        Assert.Equal("n2", await chain.Client.GetAsync(second.Create("k", Load)));
+
+        Assert.Equal(["cacheme:k:v7"], chain.Remote.Keys);
+        Assert.Equal(2, chain.Client.Stats(first).RequestCount);
+        Assert.Equal(1, chain.Client.Stats(first).HitCount);
+        Assert.Equal(1, chain.Client.Stats(second).RequestCount);
+        Assert.Equal(["first", "second"], chain.Client.AllStats().Select(s => s.Node));
+        Assert.Empty(chain.Client.Nodes());
+        Assert.Throws<ArgumentException>(() => chain.Client.BuildNode<string>("first", new NodeMeta { Caches = [new Cache("local", null)] }));
+    }
+
+    [Fact]
+    public async Task Nodes_lists_the_node_types_served()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        await chain.Client.GetAsync(new ItemNode("1", chain.Source, LocalRemote));
+        Assert.Equal([typeof(ItemNode)], chain.Client.Nodes());
+    }
+
+    [Fact]
+    public async Task A_failing_remote_tier_never_fails_a_read()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        chain.Remote.Failure = new IOException("connection refused");
+        var node = new ItemNode("1", chain.Source, LocalRemote);
+
+        Assert.Equal("value:1", await chain.Client.GetAsync(node));
+        Assert.Equal(["value:2"], await chain.Client.GetAllAsync([new ItemNode("2", chain.Source, LocalRemote)]));
+        Assert.True(chain.Client.Stats<ItemNode>().TierErrorCount >= 2);
+    }
+
+    [Fact]
+    public async Task Undecodable_remote_value_is_a_miss_that_is_reloaded_and_overwritten()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        var node = new ItemNode("1", chain.Source, RemoteOnly);
+        chain.Remote.Plant("cacheme:item:1:v1", Encoding.UTF8.GetBytes("garbage"));
+
+        Assert.Equal("value:1", await chain.Client.GetAsync(node));
+        Assert.Equal(1, chain.Client.Stats<ItemNode>().DecodeFailureCount);
+        Assert.Equal(1, chain.Source.Total);
+        Assert.Equal("value:1", await chain.Client.GetAsync(node));
+        Assert.Equal(1, chain.Source.Total);
+    }
+
+    [Fact]
+    public async Task Bad_input_gives_clear_errors()
+    {
+        await using var chain = await TestChain.CreateAsync();
+
+        var unregistered = new ItemNode("1", chain.Source, TestChain.Meta(new Cache("nope", null)));
+        var e1 = await Assert.ThrowsAsync<InvalidOperationException>(async () => await chain.Client.GetAsync(unregistered));
+        Assert.Contains("'nope'", e1.Message);
+
+        var e2 = await Assert.ThrowsAsync<NotSupportedException>(() => chain.Client.RegisterStorageAsync("x", new Storage("ftp://host")));
+        Assert.Contains("ftp", e2.Message);
+
+        var e3 = await Assert.ThrowsAsync<NotSupportedException>(() => chain.Client.RegisterStorageAsync("x", new Storage("local://arc")));
+        Assert.Contains("arc", e3.Message);
+
+        var empty = new ItemNode("", chain.Source, LocalRemote) { };
+        var emptyKey = new EmptyKeyNode();
+        var e4 = await Assert.ThrowsAsync<ArgumentException>(async () => await chain.Client.GetAsync(emptyKey));
+        Assert.Contains("empty key", e4.Message);
+
+        await Assert.ThrowsAsync<ArgumentNullException>(async () => await chain.Client.GetAsync<string>(null!));
+        await Assert.ThrowsAsync<ArgumentException>(async () => await chain.Client.GetAllAsync<string>([empty, null!]));
+        Assert.Throws<ArgumentException>(() => new Storage("no-scheme"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Storage("local://lru", size: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Cache("local", TimeSpan.Zero));
+        Assert.Throws<ArgumentException>(() => new Cache(" ", null));
+
+        var e5 = await Assert.ThrowsAsync<InvalidOperationException>(async () => await chain.Client.GetAsync(new NoCachesNode()));
+        Assert.Contains("no caches", e5.Message);
+        Assert.Equal(0, chain.Source.Total);
+    }
+
+    [Fact]
+    public async Task Mongodb_urls_fail_with_the_reason()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        var e = await Assert.ThrowsAsync<NotSupportedException>(() => chain.Client.RegisterStorageAsync("m", new Storage("mongodb://127.0.0.1:27017")));
+        Assert.Contains("MongoDB.Bson", e.Message);
+    }
+
+    [Fact]
+    public async Task Concurrent_gets_and_get_alls_over_many_keys_load_each_key_exactly_once()
+    {
+        await using var chain = await TestChain.CreateAsync(localSize: 10_000);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        chain.Source.Gate = gate.Task;
+        ItemNode N(int id) => new(id.ToString(), chain.Source, LocalRemote);
+        var tasks = new List<Task>();
+        for (int worker = 0; worker < 64; worker++)
+        {
+            int w = worker;
+            tasks.Add(Task.Run(async () =>
+            {
+                var random = new Random(w);
+                for (int i = 0; i < 50; i++)
+                {
+                    if (i % 5 == 0)
+                    {
+                        await chain.Client.GetAllAsync(Enumerable.Range(0, 8).Select(_ => N(random.Next(200))));
+                    }
+                    else
+                    {
+                        await chain.Client.GetAsync(N(random.Next(200)));
+                    }
+                }
+            }));
+        }
+
+        await chain.Source.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        gate.SetResult();
+        await Task.WhenAll(tasks);
+
+        for (int id = 0; id < 200; id++)
+        {
+            Assert.True(chain.Source.Calls(id.ToString()) <= 1, $"key {id} loaded {chain.Source.Calls(id.ToString())} times");
+        }
+    }
+
+    private sealed record NoCachesNode : CacheNode<string>
+    {
+        public override NodeMeta Meta { get; } = new();
+
+        public override string Key() => "k";
+
+        public override ValueTask<string> LoadAsync(CancellationToken cancellationToken) => ValueTask.FromResult("x");
+    }
+
+    private sealed record EmptyKeyNode : CacheNode<string>
+    {
+        public override NodeMeta Meta { get; } = TestChain.Meta(new Cache("local", null));
+
+        public override string Key() => string.Empty;
+
+        public override ValueTask<string> LoadAsync(CancellationToken cancellationToken) => ValueTask.FromResult("x");
+    }
+}

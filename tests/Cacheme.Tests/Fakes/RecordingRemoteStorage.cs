@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using CachemeNet;
+
+namespace CachemeNet.Tests.Fakes;
+
+/// <summary>An in-memory remote tier that counts its calls, honours TTLs on a given clock and can be told to fail.</summary>
+public sealed class RecordingRemoteStorage(TimeProvider time) : IRemoteStorage
+{
+    private readonly ConcurrentDictionary<string, (byte[] Value, DateTimeOffset? Expires)> _data = new(StringComparer.Ordinal);
+    private int _gets, _getManys, _sets, _setManys, _deletes;
+
+    public int Gets => _gets;
+
+    public int GetManys => _getManys;
+
+    public int Sets => _sets;
+
+    public int SetManys => _setManys;
+
+    public int Deletes => _deletes;
+
+    /// <summary>When set, every call throws this.</summary>
+    public Exception? Failure { get; set; }
+
+    public IReadOnlyCollection<string> Keys => [.. _data.Keys];
+
+    public byte[]? Raw(string key) => _data.TryGetValue(key, out var entry) ? entry.Value : null;
+
+    public void Plant(string key, byte[] value) => _data[key] = (value, null);
+
+    public ValueTask<byte[]?> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _gets);
+        ThrowIfFailing();
+        return ValueTask.FromResult(Read(key));
+    }
+
+    public ValueTask<IReadOnlyList<byte[]?>> GetManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _getManys);
+        ThrowIfFailing();
+        return ValueTask.FromResult<IReadOnlyList<byte[]?>>([.. keys.Select(Read)]);
+    }
+
+    public ValueTask SetAsync(string key, ReadOnlyMemory<byte> value, TimeSpan? ttl, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _sets);
+        ThrowIfFailing();
+        _data[key] = (value.ToArray(), time.GetUtcNow() + ttl);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask SetManyAsync(IReadOnlyList<KeyValuePair<string, ReadOnlyMemory<byte>>> items, TimeSpan? ttl, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _setManys);
+        ThrowIfFailing();
+        foreach (var item in items)
+        {
+            _data[item.Key] = (item.Value.ToArray(), time.GetUtcNow() + ttl);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<bool> DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _deletes);
+        ThrowIfFailing();
+        return ValueTask.FromResult(_data.TryRemove(key, out _));
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private byte[]? Read(string key) =>
+        _data.TryGetValue(key, out var entry) && (entry.Expires is null || entry.Expires > time.GetUtcNow()) ? entry.Value : null;
+
+    private void ThrowIfFailing()
+    {
+        if (Failure is { } failure)
+        {
+            throw failure;
+        }
+    }
+}
+
+/// <summary>Registers pre-built storages under the <c>test://name</c> scheme so tests can reach them afterwards.</summary>
+public sealed class TestStorageProvider : IStorageProvider
+{
+    private static readonly ConcurrentDictionary<string, ICacheStorage> Instances = new();
+
+    static TestStorageProvider() => StorageProviders.Register(new TestStorageProvider());
+
+    public IReadOnlyList<string> Schemes { get; } = ["test"];
+
+    /// <summary>Makes <paramref name="storage"/> available as <c>test://{id}</c> and returns that URL.</summary>
+    public static Storage For(ICacheStorage storage)
+    {
+        _ = Instances; // ensures the static constructor has registered the scheme
+        string id = Guid.NewGuid().ToString("N");
+        Instances[id] = storage;
+        return new Storage($"test://{id}");
+    }
+
+    public ValueTask<ICacheStorage> CreateAsync(Storage storage, StorageContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Instances[storage.Url["test://".Length..]]);
+}

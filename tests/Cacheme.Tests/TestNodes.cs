@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+using CachemeNet;
+
+namespace CachemeNet.Tests;
+
+/// <summary>A loader the test controls: counts calls per key, can be gated and can fail.</summary>
+public sealed class TestSource
+{
+    private readonly ConcurrentDictionary<string, int> _calls = new();
+    private int _total;
+
+    public int Total => Volatile.Read(ref _total);
+
+    /// <summary>When set, loads wait for this task before returning.</summary>
+    public Task? Gate { get; set; }
+
+    /// <summary>When set, loads throw it (after the gate).</summary>
+    public Exception? Failure { get; set; }
+
+    /// <summary>Completed with the loader's token each time a load starts.</summary>
+    public ConcurrentQueue<CancellationToken> Tokens { get; } = new();
+
+    public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public int Calls(string key) => _calls.GetValueOrDefault(key);
+
+    public async ValueTask<string> LoadAsync(string key, CancellationToken cancellationToken)
+    {
+        _calls.AddOrUpdate(key, 1, (_, n) => n + 1);
+        Interlocked.Increment(ref _total);
+        Tokens.Enqueue(cancellationToken);
+        Started.TrySetResult();
+        if (Gate is { } gate)
+        {
+            await gate.WaitAsync(cancellationToken);
+        }
+
+        if (Failure is { } failure)
+        {
+            throw failure;
+        }
+
+        return $"value:{key}";
+    }
+}
+
+/// <summary>A node over <see cref="TestSource"/> with a configurable chain, set per test through <see cref="Configure"/>.</summary>
+public sealed record ItemNode(string Id, TestSource Source, NodeMeta Config) : CacheNode<string>
+{
+    public override NodeMeta Meta => Config;
+
+    public override string Key() => $"item:{Id}";
+
+    public override ValueTask<string> LoadAsync(CancellationToken cancellationToken) => Source.LoadAsync(Id, cancellationToken);
+}
+
+/// <summary>A node type with a static batch loader.</summary>
+public sealed record BatchItemNode(int Id) : CacheNode<string>, IBatchLoadNode<BatchItemNode, string>
+{
+    public static NodeMeta Config { get; set; } = new() { Caches = [new Cache("local", null)] };
+
+    public static int BatchCalls;
+    public static int SingleCalls;
+
+    public override NodeMeta Meta => Config;
+
+    public override string Key() => $"batch:{Id}";
+
+    public override ValueTask<string> LoadAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref SingleCalls);
+        return ValueTask.FromResult($"single:{Id}");
+    }
+
+    public static ValueTask<IReadOnlyList<string>> LoadAllAsync(IReadOnlyList<BatchItemNode> nodes, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref BatchCalls);
+        return ValueTask.FromResult<IReadOnlyList<string>>([.. nodes.Select(n => $"batch:{n.Id}")]);
+    }
+}
