@@ -14,6 +14,13 @@ public abstract record CacheNode<T>
     /// <summary>The node's key, without prefix and version; for example <c>user:42:info</c>. Must not be empty.</summary>
     public abstract string Key();
 
+    /// <summary>
+    /// The node's namespace, built from its fields (for example <c>$"tenant:{TenantId}"</c>), or <see langword="null"/> (the
+    /// default) for none. <see cref="CachemeClient.InvalidateNamespaceAsync"/> makes every key of a namespace miss at once,
+    /// in every tier and every instance, without scanning: the namespace's current version is part of every full key.
+    /// </summary>
+    public virtual string? Namespace() => null;
+
     /// <summary>Loads the value from the source of truth. Called once per key however many callers wait.</summary>
     /// <param name="cancellationToken">Cancelled when every caller waiting for this load has given up.</param>
     public abstract ValueTask<T> LoadAsync(CancellationToken cancellationToken);

@@ -28,6 +28,10 @@ public static class Cacheme
     public static ValueTask<T> RefreshAsync<T>(CacheNode<T> node, CancellationToken cancellationToken = default) =>
         Default.RefreshAsync(node, cancellationToken);
 
+    /// <inheritdoc cref="CachemeClient.InvalidateNamespaceAsync"/>
+    public static Task InvalidateNamespaceAsync(string ns, CancellationToken cancellationToken = default) =>
+        Default.InvalidateNamespaceAsync(ns, cancellationToken);
+
     /// <inheritdoc cref="CachemeClient.Stats{TNode}()"/>
     public static NodeStats Stats<TNode>() => Default.Stats<TNode>();
 

@@ -26,6 +26,7 @@ public sealed class CachemeClient : IAsyncDisposable
         TimeProvider = options.TimeProvider ?? throw new ArgumentException("TimeProvider must not be null.", nameof(options));
         LoggerFactory = options.LoggerFactory ?? throw new ArgumentException("LoggerFactory must not be null.", nameof(options));
         Logger = LoggerFactory.CreateLogger("Cacheme");
+        Namespaces = new NamespaceVersions(this, options.NamespaceCacheDuration);
     }
 
     /// <summary>The key prefix.</summary>
@@ -38,6 +39,8 @@ public sealed class CachemeClient : IAsyncDisposable
     public ILoggerFactory LoggerFactory { get; }
 
     internal ILogger Logger { get; }
+
+    internal NamespaceVersions Namespaces { get; }
 
     /// <summary>
     /// Changes the key prefix, which makes every existing remote entry unreachable (as in cacheme) and clears this client's local tiers.
@@ -169,6 +172,19 @@ public sealed class CachemeClient : IAsyncDisposable
     {
         await InvalidateAsync(node, cancellationToken).ConfigureAwait(false);
         return await GetAsync(node, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Makes every key of a namespace (see <see cref="CacheNode{T}.Namespace"/>) miss from now on, in every tier, in O(1): the
+    /// namespace gets a new version in every registered remote storage and in this process; other processes see it within
+    /// <see cref="CachemeOptions.NamespaceCacheDuration"/>. Old entries are never read again and expire with their TTL.
+    /// </summary>
+    /// <param name="ns">The namespace, as returned by the nodes' <see cref="CacheNode{T}.Namespace"/>.</param>
+    /// <param name="cancellationToken">Cancels the writes.</param>
+    public Task InvalidateNamespaceAsync(string ns, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(ns);
+        return Namespaces.BumpAsync(ns, _storages.Values.OfType<IRemoteStorage>(), cancellationToken);
     }
 
     /// <summary>The statistics of a node type; all zero when it has not been used.</summary>

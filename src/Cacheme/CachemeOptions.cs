@@ -12,6 +12,9 @@ public sealed class CachemeOptions
     /// <summary>The clock for TTLs, load times and envelopes. Defaults to <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>How long this process trusts its cached copy of a namespace's version before reading it again from the shared tier. Defaults to 1 second.</summary>
+    public TimeSpan NamespaceCacheDuration { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Where log messages go. Defaults to none.</summary>
     public ILoggerFactory LoggerFactory { get; set; } = NullLoggerFactory.Instance;
 }

@@ -18,6 +18,26 @@ public sealed class NodeMeta
     /// </summary>
     public BloomFilter? Doorkeeper { get; init; }
 
+    /// <summary>
+    /// Fail-safe: how long a value may still be served after its TTL when the loader fails or is slow. Values are kept in
+    /// every tier for their TTL plus this long; past the TTL they are stale, and a stale value is served only when the load
+    /// throws or runs longer than <see cref="FailoverTimeout"/>. <see langword="null"/> (the default) turns fail-safe off.
+    /// </summary>
+    public TimeSpan? FailSafe { get; init; }
+
+    /// <summary>
+    /// With <see cref="FailSafe"/>: how long a load may run before a stale value is served instead. The load goes on in the
+    /// background and refreshes the tiers when it completes. <see langword="null"/> waits for the load (stale is then served
+    /// only when it throws).
+    /// </summary>
+    public TimeSpan? FailoverTimeout { get; init; }
+
+    /// <summary>
+    /// An optional hard limit on how long a caller waits for a value that no tier holds: past it the call fails with
+    /// <see cref="TimeoutException"/>. A stale value (with <see cref="FailSafe"/>) is served before this limit applies.
+    /// </summary>
+    public TimeSpan? HardTimeout { get; init; }
+
     /// <summary>An optional display name for statistics and the dashboard; defaults to the node type's name.</summary>
     public string? Name { get; init; }
 }

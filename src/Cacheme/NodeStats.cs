@@ -49,6 +49,9 @@ public sealed record NodeStats
     /// <summary>Reads or writes that failed because a tier was unavailable; the request went on without it.</summary>
     public long TierErrorCount { get; init; }
 
+    /// <summary>Requests served a stale value (fail-safe) because the loader failed or overran its failover timeout.</summary>
+    public long StaleServedCount { get; init; }
+
     /// <summary>Hits per tier, by storage name, in chain order. Requests served by joining an in-flight load are not in any tier.</summary>
     public IReadOnlyDictionary<string, long> TierHits { get; init; } = new Dictionary<string, long>();
 }

@@ -22,6 +22,9 @@ public sealed class TestSource
 
     public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Appended to every loaded value, so tests can tell loads apart.</summary>
+    public string Suffix { get; set; } = "";
+
     public int Calls(string key) => _calls.GetValueOrDefault(key);
 
     public async ValueTask<string> LoadAsync(string key, CancellationToken cancellationToken)
@@ -40,7 +43,7 @@ public sealed class TestSource
             throw failure;
         }
 
-        return $"value:{key}";
+        return $"value:{key}{Suffix}";
     }
 }
 
@@ -77,4 +80,16 @@ public sealed record BatchItemNode(int Id) : CacheNode<string>, IBatchLoadNode<B
         Interlocked.Increment(ref BatchCalls);
         return ValueTask.FromResult<IReadOnlyList<string>>([.. nodes.Select(n => $"batch:{n.Id}")]);
     }
+}
+
+/// <summary>A namespaced node: every tenant's keys can be dropped at once.</summary>
+public sealed record TenantUserNode(int TenantId, int UserId, TestSource Source, NodeMeta Config) : CacheNode<string>
+{
+    public override NodeMeta Meta => Config;
+
+    public override string Key() => $"tenant:{TenantId}:user:{UserId}";
+
+    public override string? Namespace() => $"tenant:{TenantId}";
+
+    public override ValueTask<string> LoadAsync(CancellationToken cancellationToken) => Source.LoadAsync($"{TenantId}/{UserId}", cancellationToken);
 }

@@ -54,7 +54,23 @@ internal sealed class Flight<T>(string key)
 
     public void CancelWork() => _abandon.Cancel();
 
+    /// <summary>Whether the value given to waiters was a stale one (fail-safe).</summary>
+    public bool ServedStale { get; private set; }
+
     public void SetResult(T value) => _completion.TrySetResult(value);
+
+    /// <summary>Serves a stale value to the waiters, unless they already have a value.</summary>
+    public void SetStale(T value)
+    {
+        lock (_completion)
+        {
+            if (!_completion.Task.IsCompleted)
+            {
+                ServedStale = true;
+                _completion.TrySetResult(value);
+            }
+        }
+    }
 
     public void SetException(Exception exception)
     {

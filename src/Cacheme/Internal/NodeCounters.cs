@@ -21,6 +21,8 @@ internal sealed class NodeCounters(string node, IReadOnlyList<string> tierNames)
 
     public StripedCounter TierErrors { get; } = new();
 
+    public StripedCounter StaleServed { get; } = new();
+
     public void TierHit(int tier)
     {
         Hits.Increment();
@@ -47,6 +49,7 @@ internal sealed class NodeCounters(string node, IReadOnlyList<string> tierNames)
             TotalLoadTime = TimeSpan.FromTicks(LoadTicks.Sum()),
             DecodeFailureCount = DecodeFailures.Sum(),
             TierErrorCount = TierErrors.Sum(),
+            StaleServedCount = StaleServed.Sum(),
             TierHits = tiers,
         };
     }

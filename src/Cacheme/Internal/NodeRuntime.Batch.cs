@@ -13,13 +13,19 @@ internal sealed partial class NodeRuntime<T>
         foreach (int index in indices)
         {
             CacheNode<T> node = nodes[index];
-            if (TryLeadingLocal(node, out T local))
+            string? key = null, nsVersion = null;
+            if (node.Namespace() is not null)
+            {
+                (key, nsVersion) = await ResolveKeyAsync(node, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (TryLeadingLocal(node, nsVersion, out T local))
             {
                 results[index] = local;
                 continue;
             }
 
-            string key = FullKey(node);
+            key ??= FullKey(node, null, null);
             groups ??= new Dictionary<string, KeyGroup>(StringComparer.Ordinal);
             if (groups.TryGetValue(key, out KeyGroup? group))
             {
@@ -27,7 +33,7 @@ internal sealed partial class NodeRuntime<T>
             }
             else
             {
-                groups[key] = new KeyGroup(node, index);
+                groups[key] = new KeyGroup(node, nsVersion, index);
             }
         }
 
@@ -98,19 +104,18 @@ internal sealed partial class NodeRuntime<T>
         }
     }
 
-    private bool TryLeadingLocal(CacheNode<T> node, out T value)
+    private bool TryLeadingLocal(CacheNode<T> node, string? nsVersion, out T value)
     {
         for (int i = 0; i < _leadingLocal; i++)
         {
-            if (_tiers[i].Local!.TryGet(node, out object? boxed))
+            if (_tiers[i].Local!.TryGet(node, out object? stored) && ReadLocal(stored, nsVersion, out value) == Freshness.Fresh)
             {
                 for (int j = 0; j < i; j++)
                 {
-                    _tiers[j].Local!.Set(node, boxed, _tiers[j].Ttl);
+                    SetLocal(_tiers[j], node, value, nsVersion);
                 }
 
                 _counters.TierHit(i);
-                value = (T)boxed!;
                 return true;
             }
         }
@@ -129,41 +134,43 @@ internal sealed partial class NodeRuntime<T>
         {
             List<KeyGroup> pending = led;
             List<KeyGroup> hits = [];
-            for (int i = _leadingLocal; i < _tiers.Length && pending.Count > 0; i++)
+            for (int i = 0; i < _tiers.Length && pending.Count > 0; i++)
             {
                 Tier tier = _tiers[i];
                 var stillMissing = new List<KeyGroup>(pending.Count);
-                if (tier.Local is { } local)
+                IReadOnlyList<byte[]?>? found = tier.Remote is null ? null : await ReadRemoteManyAsync(tier, pending, token).ConfigureAwait(false);
+                for (int k = 0; k < pending.Count; k++)
                 {
-                    foreach (KeyGroup group in pending)
+                    KeyGroup group = pending[k];
+                    T value = default!;
+                    Freshness freshness = Freshness.Missing;
+                    byte[]? bytes = null;
+                    if (tier.Local is { } local)
                     {
-                        if (local.TryGet(group.Node, out object? boxed))
+                        if (local.TryGet(group.Node, out object? stored))
                         {
-                            group.Hit(i, (T)boxed!, null);
-                            hits.Add(group);
-                        }
-                        else
-                        {
-                            stillMissing.Add(group);
+                            freshness = ReadLocal(stored, group.NamespaceVersion, out value);
                         }
                     }
-                }
-                else
-                {
-                    IReadOnlyList<byte[]?> found = await ReadRemoteManyAsync(tier, pending, token).ConfigureAwait(false);
-                    for (int k = 0; k < pending.Count; k++)
+                    else if (found![k] is { } remote)
                     {
-                        KeyGroup group = pending[k];
-                        if (found[k] is { } bytes && TryDecode(tier, group.Flight!.Key, bytes, out T value))
-                        {
-                            group.Hit(i, value, bytes);
-                            hits.Add(group);
-                        }
-                        else
-                        {
-                            stillMissing.Add(group);
-                        }
+                        bytes = remote;
+                        freshness = ReadRemote(tier, group.Flight!.Key, bytes, out value);
                     }
+
+                    if (freshness == Freshness.Fresh)
+                    {
+                        group.Hit(i, value, _failSafe is null ? bytes : null);
+                        hits.Add(group);
+                        continue;
+                    }
+
+                    if (freshness == Freshness.Stale && !group.HasStale)
+                    {
+                        group.SetStale(value);
+                    }
+
+                    stillMissing.Add(group);
                 }
 
                 pending = stillMissing;
@@ -176,10 +183,10 @@ internal sealed partial class NodeRuntime<T>
             {
                 if (group.Bytes is null && HasRemote(group.Tier))
                 {
-                    group.Bytes = RemoteEnvelope.Encode(_serializer, group.Value, _client.TimeProvider.GetUtcNow());
+                    group.Bytes = Encode(group.Value);
                 }
 
-                WriteLocals(group.Node, group.Value, group.Tier);
+                WriteLocals(group.Node, group.Value, group.NamespaceVersion, group.Tier);
                 group.Flight!.HitTier = group.Tier;
                 group.Flight.SetResult(group.Value);
             }
@@ -195,15 +202,23 @@ internal sealed partial class NodeRuntime<T>
                     KeyGroup group = pending[k];
                     if (outcomes[k].Error is { } error)
                     {
-                        group.Flight!.SetException(error);
+                        if (group.HasStale)
+                        {
+                            group.Flight!.SetStale(group.Stale);
+                        }
+                        else
+                        {
+                            group.Flight!.SetException(error);
+                        }
+
                         continue;
                     }
 
                     T value = outcomes[k].Value;
                     if (Admit(group.Flight!.Key))
                     {
-                        group.Hit(_tiers.Length, value, HasRemote(_tiers.Length) ? RemoteEnvelope.Encode(_serializer, value, _client.TimeProvider.GetUtcNow()) : null);
-                        WriteLocals(group.Node, value, _tiers.Length);
+                        group.Hit(_tiers.Length, value, HasRemote(_tiers.Length) ? Encode(value) : null);
+                        WriteLocals(group.Node, value, group.NamespaceVersion, _tiers.Length);
                         admitted.Add(group);
                     }
 
@@ -310,7 +325,7 @@ internal sealed partial class NodeRuntime<T>
 
             try
             {
-                await tier.Remote.SetManyAsync(items, tier.Ttl, token).ConfigureAwait(false);
+                await tier.Remote.SetManyAsync(items, StoredTtl(tier), token).ConfigureAwait(false);
             }
             catch (Exception e) when (IsTierFailure(e, token))
             {
@@ -331,7 +346,7 @@ internal sealed partial class NodeRuntime<T>
                 batch[k] = pending[k].Node;
             }
 
-            long started = _client.TimeProvider.GetTimestamp();
+            long started = Time.GetTimestamp();
             try
             {
                 IReadOnlyList<T> values = await _batchLoader.LoadAllAsync(batch, token).ConfigureAwait(false);
@@ -358,7 +373,7 @@ internal sealed partial class NodeRuntime<T>
             }
             finally
             {
-                _counters.LoadTime(_client.TimeProvider.GetElapsedTime(started));
+                _counters.LoadTime(Time.GetElapsedTime(started));
             }
 
             return outcomes;
@@ -393,9 +408,15 @@ internal sealed partial class NodeRuntime<T>
     }
 
     /// <summary>The requested positions of one full key in a GetAllAsync call, and how it was served.</summary>
-    private sealed class KeyGroup(CacheNode<T> node, int firstIndex)
+    private sealed class KeyGroup(CacheNode<T> node, string? namespaceVersion, int firstIndex)
     {
         public CacheNode<T> Node { get; } = node;
+
+        public string? NamespaceVersion { get; } = namespaceVersion;
+
+        public bool HasStale { get; private set; }
+
+        public T Stale { get; private set; } = default!;
 
         public List<int> Indices { get; } = [firstIndex];
 
@@ -409,6 +430,12 @@ internal sealed partial class NodeRuntime<T>
         public T Value { get; private set; } = default!;
 
         public byte[]? Bytes { get; set; }
+
+        public void SetStale(T value)
+        {
+            HasStale = true;
+            Stale = value;
+        }
 
         public void Hit(int tier, T value, byte[]? bytes)
         {

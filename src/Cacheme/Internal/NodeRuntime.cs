@@ -23,12 +23,16 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
     private readonly CachemeClient _client;
     private readonly Tier[] _tiers;
     private readonly int _leadingLocal;
+    private readonly IRemoteStorage? _sharedTier;
     private readonly ICacheSerializer _serializer;
     private readonly BloomFilter? _doorkeeper;
     private readonly BatchLoader<T>? _batchLoader;
     private readonly SingleFlight<T> _flights = new();
     private readonly NodeCounters _counters;
     private readonly string _version;
+    private readonly TimeSpan? _failSafe;
+    private readonly TimeSpan? _failoverTimeout;
+    private readonly TimeSpan? _hardTimeout;
 
     public NodeRuntime(CachemeClient client, string name, Type? nodeType, NodeMeta meta, Tier[] tiers)
         : base(name, nodeType, meta, tiers)
@@ -36,18 +40,32 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
         _client = client;
         _tiers = tiers;
         _leadingLocal = Array.FindIndex(tiers, t => t.Local is null) is int firstRemote and >= 0 ? firstRemote : tiers.Length;
+        _sharedTier = Array.Find(tiers, t => t.Remote is not null)?.Remote;
         _serializer = meta.Serializer ?? throw new ArgumentException($"Node {name} has no serializer.");
         _doorkeeper = meta.Doorkeeper;
         _batchLoader = nodeType is null ? null : BatchLoader<T>.For(nodeType);
         _counters = Counters;
         _version = meta.Version ?? string.Empty;
+        _failSafe = meta.FailSafe is { } failSafe && failSafe > TimeSpan.Zero ? failSafe : null;
+        _failoverTimeout = meta.FailoverTimeout;
+        _hardTimeout = meta.HardTimeout;
+    }
+
+    private enum Freshness
+    {
+        Missing,
+        Stale,
+        Fresh,
     }
 
     public int InFlightCount => _flights.Count;
 
     private ILogger Logger => _client.Logger;
 
-    public string FullKey(CacheNode<T> node)
+    private TimeProvider Time => _client.TimeProvider;
+
+    /// <summary>The full key <c>{prefix}:{key}:{version}</c>, with <c>:{namespace}@{namespace version}</c> appended for namespaced nodes.</summary>
+    public string FullKey(CacheNode<T> node, string? ns, string? nsVersion)
     {
         string key = node.Key();
         if (string.IsNullOrEmpty(key))
@@ -55,23 +73,58 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
             throw new ArgumentException($"Node {Name} returned an empty key from Key(); every node needs a non-empty key.", nameof(node));
         }
 
-        return string.Concat(_client.Prefix, ":", key, ":", _version);
+        return ns is null
+            ? string.Concat(_client.Prefix, ":", key, ":", _version)
+            : string.Concat(_client.Prefix, ":", key, ":", _version, ":", ns + "@" + nsVersion);
+    }
+
+    /// <summary>Resolves the node's full key, reading its namespace version when it has one.</summary>
+    public async ValueTask<(string Key, string? NamespaceVersion)> ResolveKeyAsync(CacheNode<T> node, CancellationToken cancellationToken)
+    {
+        string? ns = node.Namespace();
+        if (ns is null)
+        {
+            return (FullKey(node, null, null), null);
+        }
+
+        string nsVersion;
+        try
+        {
+            nsVersion = await _client.Namespaces.GetAsync(ns, _sharedTier, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The shared tier is unreachable: an unknown version makes every tier miss, which is safe.
+            _counters.TierErrors.Increment();
+            Log.TierFailed(Logger, "namespace", "get", Name, e);
+            nsVersion = "unavailable";
+        }
+
+        return (FullKey(node, ns, nsVersion), nsVersion);
     }
 
     public ValueTask<T> GetAsync(CacheNode<T> node, CancellationToken cancellationToken)
     {
-        // Leading local tiers: keyed by the node itself, synchronous, no allocation on a hit.
-        for (int i = 0; i < _leadingLocal; i++)
+        // Leading local tiers: keyed by the node itself, synchronous, no allocation on a hit of a plain node.
+        if (_leadingLocal > 0)
         {
-            if (_tiers[i].Local!.TryGet(node, out object? boxed))
+            string? ns = node.Namespace();
+            string? nsVersion = null;
+            if (ns is null || _client.Namespaces.TryGetCached(ns, out nsVersion))
             {
-                for (int j = 0; j < i; j++)
+                for (int i = 0; i < _leadingLocal; i++)
                 {
-                    _tiers[j].Local!.Set(node, boxed, _tiers[j].Ttl);
-                }
+                    if (_tiers[i].Local!.TryGet(node, out object? stored) && ReadLocal(stored, nsVersion, out T value) == Freshness.Fresh)
+                    {
+                        for (int j = 0; j < i; j++)
+                        {
+                            SetLocal(_tiers[j], node, value, nsVersion);
+                        }
 
-                _counters.TierHit(i);
-                return new ValueTask<T>((T)boxed!);
+                        _counters.TierHit(i);
+                        return new ValueTask<T>(value);
+                    }
+                }
             }
         }
 
@@ -81,17 +134,17 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
     private async ValueTask<T> GetThroughFlightAsync(CacheNode<T> node, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        string key = FullKey(node);
+        (string key, string? nsVersion) = await ResolveKeyAsync(node, cancellationToken).ConfigureAwait(false);
         Flight<T> flight = _flights.JoinOrLead(key, out bool leader);
         if (leader)
         {
-            _ = RunAsync(node, flight);
+            _ = RunAsync(node, nsVersion, flight);
         }
 
         T value;
         try
         {
-            value = await _flights.WaitAsync(flight, cancellationToken).ConfigureAwait(false);
+            value = await _flights.WaitAsync(flight, _hardTimeout, Time, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -105,6 +158,11 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
 
     private void CountServed(Flight<T> flight, bool leader)
     {
+        if (flight.ServedStale)
+        {
+            _counters.StaleServed.Increment();
+        }
+
         if (!leader)
         {
             _counters.Hits.Increment();
@@ -119,44 +177,87 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
         }
     }
 
-    /// <summary>The leader's work for one key: the rest of the chain, then the loader, then write-back. Never throws.</summary>
-    private async Task RunAsync(CacheNode<T> node, Flight<T> flight)
+    /// <summary>The leader's work for one key: the chain in order, then the loader, then write-back. Never throws.</summary>
+    private async Task RunAsync(CacheNode<T> node, string? nsVersion, Flight<T> flight)
     {
         CancellationToken token = flight.Token;
         string key = flight.Key;
+        bool hasStale = false;
+        T stale = default!;
         try
         {
-            for (int i = _leadingLocal; i < _tiers.Length; i++)
+            for (int i = 0; i < _tiers.Length; i++)
             {
                 Tier tier = _tiers[i];
+                T found = default!;
+                Freshness freshness;
+                byte[]? bytes = null;
                 if (tier.Local is { } local)
                 {
-                    if (local.TryGet(node, out object? boxed))
+                    freshness = local.TryGet(node, out object? stored) ? ReadLocal(stored, nsVersion, out found) : Freshness.Missing;
+                    if (freshness == Freshness.Missing)
                     {
-                        await CompleteHitAsync(node, flight, i, (T)boxed!, null, token).ConfigureAwait(false);
-                        return;
+                        continue;
                     }
-
-                    continue;
+                }
+                else
+                {
+                    bytes = await ReadRemoteAsync(tier, key, token).ConfigureAwait(false);
+                    freshness = bytes is null ? Freshness.Missing : ReadRemote(tier, key, bytes, out found);
+                    if (freshness == Freshness.Missing)
+                    {
+                        continue;
+                    }
                 }
 
-                byte[]? bytes = await ReadRemoteAsync(tier, key, token).ConfigureAwait(false);
-                if (bytes is not null && TryDecode(tier, key, bytes, out T found))
+                if (freshness == Freshness.Fresh)
                 {
-                    await CompleteHitAsync(node, flight, i, found, bytes, token).ConfigureAwait(false);
+                    await CompleteHitAsync(node, nsVersion, flight, i, found, bytes, token).ConfigureAwait(false);
                     return;
+                }
+
+                if (!hasStale)
+                {
+                    (hasStale, stale) = (true, found);
                 }
             }
 
-            T value = await LoadAsync(node, key, token).ConfigureAwait(false);
+            Task<T> load = LoadAsync(node, key, token).AsTask();
+            if (hasStale && _failoverTimeout is { } failover && !load.IsCompleted)
+            {
+                try
+                {
+                    await load.WaitAsync(failover, Time, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    flight.SetStale(stale);
+                }
+                catch (Exception)
+                {
+                    // Handled below, where the load is awaited.
+                }
+            }
+
+            T value;
+            try
+            {
+                value = await load.ConfigureAwait(false);
+            }
+            catch (Exception) when (hasStale)
+            {
+                flight.SetStale(stale);
+                return;
+            }
+
             if (!Admit(key))
             {
                 flight.SetResult(value);
                 return;
             }
 
-            byte[]? encoded = HasRemote(_tiers.Length) ? RemoteEnvelope.Encode(_serializer, value, _client.TimeProvider.GetUtcNow()) : null;
-            WriteLocals(node, value, _tiers.Length);
+            byte[]? encoded = HasRemote(_tiers.Length) ? Encode(value) : null;
+            WriteLocals(node, value, nsVersion, _tiers.Length);
             flight.SetResult(value);
             await WriteRemotesAsync(key, encoded, _tiers.Length, token).ConfigureAwait(false);
         }
@@ -170,18 +271,22 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
         }
     }
 
-    private async Task CompleteHitAsync(CacheNode<T> node, Flight<T> flight, int hitTier, T value, byte[]? bytes, CancellationToken token)
+    private async Task CompleteHitAsync(CacheNode<T> node, string? nsVersion, Flight<T> flight, int hitTier, T value, byte[]? bytes, CancellationToken token)
     {
         flight.HitTier = hitTier;
-        if (bytes is null && HasRemote(hitTier))
+
+        // With fail-safe, freshness is measured from the envelope's written-at time, so a write-back is a new write.
+        if ((bytes is null || _failSafe is not null) && HasRemote(hitTier))
         {
-            bytes = RemoteEnvelope.Encode(_serializer, value, _client.TimeProvider.GetUtcNow());
+            bytes = Encode(value);
         }
 
-        WriteLocals(node, value, hitTier);
+        WriteLocals(node, value, nsVersion, hitTier);
         flight.SetResult(value);
         await WriteRemotesAsync(flight.Key, bytes, hitTier, token).ConfigureAwait(false);
     }
+
+    private byte[] Encode(T value) => RemoteEnvelope.Encode(_serializer, value, Time.GetUtcNow());
 
     private bool Admit(string key) => _doorkeeper is null || _doorkeeper.CheckAndAdd(key);
 
@@ -198,11 +303,54 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
         return false;
     }
 
-    private void WriteLocals(CacheNode<T> node, T value, int upTo)
+    /// <summary>Classifies what a local tier returned for this node.</summary>
+    private Freshness ReadLocal(object? stored, string? nsVersion, out T value)
+    {
+        if (stored is LocalEntry entry)
+        {
+            if (!string.Equals(entry.NamespaceVersion, nsVersion, StringComparison.Ordinal))
+            {
+                value = default!;
+                return Freshness.Missing;
+            }
+
+            value = (T)entry.Value!;
+            return entry.FreshUntilUtcTicks > Time.GetUtcNow().UtcTicks ? Freshness.Fresh : _failSafe is null ? Freshness.Missing : Freshness.Stale;
+        }
+
+        if (nsVersion is not null)
+        {
+            value = default!;
+            return Freshness.Missing;
+        }
+
+        value = (T)stored!;
+        return Freshness.Fresh;
+    }
+
+    private void SetLocal(Tier tier, CacheNode<T> node, T value, string? nsVersion)
+    {
+        if (_failSafe is null && nsVersion is null)
+        {
+            tier.Local!.Set(node, value, tier.Ttl);
+            return;
+        }
+
+        long freshUntil = tier.Ttl is { } ttl ? Time.GetUtcNow().UtcTicks + ttl.Ticks : long.MaxValue;
+        tier.Local!.Set(node, new LocalEntry(value, freshUntil, nsVersion), StoredTtl(tier));
+    }
+
+    /// <summary>How long a tier keeps a value: its TTL, plus the fail-safe window when fail-safe is on.</summary>
+    private TimeSpan? StoredTtl(Tier tier) => tier.Ttl is { } ttl && _failSafe is { } failSafe ? ttl + failSafe : tier.Ttl;
+
+    private void WriteLocals(CacheNode<T> node, T value, string? nsVersion, int upTo)
     {
         for (int i = 0; i < upTo; i++)
         {
-            _tiers[i].Local?.Set(node, value, _tiers[i].Ttl);
+            if (_tiers[i].Local is not null)
+            {
+                SetLocal(_tiers[i], node, value, nsVersion);
+            }
         }
     }
 
@@ -223,7 +371,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
 
             try
             {
-                await tier.Remote.SetAsync(key, bytes, tier.Ttl, token).ConfigureAwait(false);
+                await tier.Remote.SetAsync(key, bytes, StoredTtl(tier), token).ConfigureAwait(false);
             }
             catch (Exception e) when (IsTierFailure(e, token))
             {
@@ -253,21 +401,27 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
         Log.TierFailed(Logger, tier.Name, operation, Name, e);
     }
 
-    private bool TryDecode(Tier tier, string key, byte[] bytes, out T value)
+    /// <summary>Decodes a remote value and classifies it; an undecodable value is counted, logged and treated as missing.</summary>
+    private Freshness ReadRemote(Tier tier, string key, byte[] bytes, out T value)
     {
-        if (RemoteEnvelope.TryDecode(_serializer, bytes, out value, out _, out string? error))
+        if (!RemoteEnvelope.TryDecode(_serializer, bytes, out value, out DateTimeOffset writtenAt, out string? error))
         {
-            return true;
+            _counters.DecodeFailures.Increment();
+            Log.Undecodable(Logger, Name, key, tier.Name, error!);
+            return Freshness.Missing;
         }
 
-        _counters.DecodeFailures.Increment();
-        Log.Undecodable(Logger, Name, key, tier.Name, error!);
-        return false;
+        if (_failSafe is null || tier.Ttl is not { } ttl || writtenAt + ttl > Time.GetUtcNow())
+        {
+            return Freshness.Fresh;
+        }
+
+        return Freshness.Stale;
     }
 
     private async ValueTask<T> LoadAsync(CacheNode<T> node, string key, CancellationToken token)
     {
-        long started = _client.TimeProvider.GetTimestamp();
+        long started = Time.GetTimestamp();
         try
         {
             T value = await node.LoadAsync(token).ConfigureAwait(false);
@@ -286,13 +440,13 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
         }
         finally
         {
-            _counters.LoadTime(_client.TimeProvider.GetElapsedTime(started));
+            _counters.LoadTime(Time.GetElapsedTime(started));
         }
     }
 
     public async ValueTask InvalidateAsync(CacheNode<T> node, CancellationToken cancellationToken)
     {
-        string key = FullKey(node);
+        (string key, _) = await ResolveKeyAsync(node, cancellationToken).ConfigureAwait(false);
         _flights.Forget(key);
         List<Exception>? errors = null;
         foreach (Tier tier in _tiers)

@@ -43,21 +43,32 @@ internal sealed class SingleFlight<T>
     public void Forget(string key) => _flights.TryRemove(key, out _);
 
     /// <summary>Waits for the flight with the caller's own token; a cancelled wait leaves only this caller's seat.</summary>
-    public async ValueTask<T> WaitAsync(Flight<T> flight, CancellationToken cancellationToken)
+    /// <param name="flight">The flight.</param>
+    /// <param name="timeout">An optional hard limit on the wait; past it the caller leaves with a <see cref="TimeoutException"/>.</param>
+    /// <param name="time">The clock for the limit.</param>
+    /// <param name="cancellationToken">The caller's token.</param>
+    public async ValueTask<T> WaitAsync(Flight<T> flight, TimeSpan? timeout, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (!cancellationToken.CanBeCanceled || flight.Task.IsCompleted)
+        if (flight.Task.IsCompleted || (!cancellationToken.CanBeCanceled && timeout is null))
         {
             return await flight.Task.ConfigureAwait(false);
         }
 
         try
         {
-            return await flight.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return timeout is { } limit
+                ? await flight.Task.WaitAsync(limit, time, cancellationToken).ConfigureAwait(false)
+                : await flight.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !flight.Task.IsCompleted)
         {
             Leave(flight);
             throw;
+        }
+        catch (TimeoutException e) when (!flight.Task.IsCompleted)
+        {
+            Leave(flight);
+            throw new TimeoutException($"No value for {flight.Key} within the hard timeout of {timeout}.", e);
         }
     }
 
