@@ -15,6 +15,7 @@ public sealed class CachemeClient : IAsyncDisposable
     private readonly ConcurrentDictionary<object, NodeRuntime> _runtimes = new();
     private readonly ConcurrentDictionary<string, object> _names = new(StringComparer.Ordinal);
     private readonly Lock _registration = new();
+    private readonly TierResilienceOptions _resilience;
     private volatile string _prefix;
 
     /// <summary>Creates a client.</summary>
@@ -25,6 +26,7 @@ public sealed class CachemeClient : IAsyncDisposable
         _prefix = ValidatePrefix(options.Prefix);
         TimeProvider = options.TimeProvider ?? throw new ArgumentException("TimeProvider must not be null.", nameof(options));
         LoggerFactory = options.LoggerFactory ?? throw new ArgumentException("LoggerFactory must not be null.", nameof(options));
+        _resilience = options.TierResilience ?? new TierResilienceOptions();
         Logger = LoggerFactory.CreateLogger("Cacheme");
         Namespaces = new NamespaceVersions(this, options.NamespaceCacheDuration);
     }
@@ -76,6 +78,11 @@ public sealed class CachemeClient : IAsyncDisposable
             throw new StorageConnectionException(storage, e);
         }
 
+        if (created is IRemoteStorage remote && _resilience.Enabled)
+        {
+            created = new ResilientRemoteStorage(name, remote, _resilience, TimeProvider, Logger);
+        }
+
         ICacheStorage? previous;
         lock (_registration)
         {
@@ -96,7 +103,18 @@ public sealed class CachemeClient : IAsyncDisposable
         }
     }
 
-    /// <summary>The registered storage of that name, or null.</summary>
+    /// <summary>The health of every registered storage: circuit state, operations, failures, rejections and dropped writes.</summary>
+    public IReadOnlyList<TierStatus> Tiers() =>
+    [
+        .. _storages.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => s.Value switch
+        {
+            ResilientRemoteStorage resilient => resilient.Status(),
+            ILocalStorage local => new TierStatus { Name = s.Key, Kind = "local", Count = local.Count },
+            _ => new TierStatus { Name = s.Key, Kind = "remote" },
+        }),
+    ];
+
+    /// <summary>The registered storage of that name (remote storages wrapped in the client's timeout and circuit breaker), or null.</summary>
     /// <param name="name">The storage name.</param>
     public ICacheStorage? GetStorage(string name) => _storages.GetValueOrDefault(name);
 

@@ -15,6 +15,9 @@ public sealed class CachemeOptions
     /// <summary>How long this process trusts its cached copy of a namespace's version before reading it again from the shared tier. Defaults to 1 second.</summary>
     public TimeSpan NamespaceCacheDuration { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Timeouts and circuit breaking for remote tiers.</summary>
+    public TierResilienceOptions TierResilience { get; set; } = new();
+
     /// <summary>Where log messages go. Defaults to none.</summary>
     public ILoggerFactory LoggerFactory { get; set; } = NullLoggerFactory.Instance;
 }

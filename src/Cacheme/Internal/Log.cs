@@ -13,4 +13,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Undecodable value for node {Node} key {Key} in tier {Tier} ({Reason}); treated as a miss and reloaded")]
     public static partial void Undecodable(ILogger logger, string node, string key, string tier, string reason);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Error, Message = "Tier {Tier} is failing; skipping it for {BreakDuration}")]
+    public static partial void CircuitOpened(ILogger logger, string tier, TimeSpan breakDuration, Exception? exception);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Tier {Tier} answers again and is back in use")]
+    public static partial void CircuitClosed(ILogger logger, string tier);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Debug, Message = "Tier {Tier} skipped for node {Node}: its circuit is open")]
+    public static partial void TierSkipped(ILogger logger, string tier, string node);
 }

@@ -398,7 +398,14 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
     private void TierFailed(Tier tier, string operation, Exception e)
     {
         _counters.TierErrors.Increment();
-        Log.TierFailed(Logger, tier.Name, operation, Name, e);
+        if (e is Polly.CircuitBreaker.BrokenCircuitException)
+        {
+            Log.TierSkipped(Logger, tier.Name, Name);
+        }
+        else
+        {
+            Log.TierFailed(Logger, tier.Name, operation, Name, e);
+        }
     }
 
     /// <summary>Decodes a remote value and classifies it; an undecodable value is counted, logged and treated as missing.</summary>

@@ -28,11 +28,19 @@ public sealed class RecordingRemoteStorage(TimeProvider time) : IRemoteStorage
 
     public void Plant(string key, byte[] value) => _data[key] = (value, null);
 
-    public ValueTask<byte[]?> GetAsync(string key, CancellationToken cancellationToken)
+    /// <summary>When set, reads wait for this task first (a slow server).</summary>
+    public Task? Hang { get; set; }
+
+    public async ValueTask<byte[]?> GetAsync(string key, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _gets);
         ThrowIfFailing();
-        return ValueTask.FromResult(Read(key));
+        if (Hang is { } hang)
+        {
+            await hang.WaitAsync(cancellationToken);
+        }
+
+        return Read(key);
     }
 
     public ValueTask<IReadOnlyList<byte[]?>> GetManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)

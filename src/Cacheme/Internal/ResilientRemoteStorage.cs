@@ -1,0 +1,139 @@
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace CachemeNet.Internal;
+
+/// <summary>
+/// Wraps a remote storage with a per-operation timeout and a circuit breaker (Polly), so a tier that is down or slow is
+/// skipped quickly and let back in when it answers again. Counts operations, failures, rejections and dropped writes.
+/// </summary>
+internal sealed class ResilientRemoteStorage : IRemoteStorage
+{
+    private readonly ResiliencePipeline _pipeline;
+    private readonly CircuitBreakerStateProvider _state = new();
+    private readonly StripedCounter _operations = new();
+    private readonly StripedCounter _failures = new();
+    private readonly StripedCounter _rejected = new();
+    private readonly StripedCounter _droppedWrites = new();
+
+    public ResilientRemoteStorage(string name, IRemoteStorage inner, TierResilienceOptions options, TimeProvider time, ILogger logger)
+    {
+        Name = name;
+        Inner = inner;
+        _pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                FailureRatio = options.FailureRatio,
+                MinimumThroughput = Math.Max(2, options.MinimumThroughput),
+                SamplingDuration = options.SamplingDuration,
+                BreakDuration = options.BreakDuration,
+                StateProvider = _state,
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException),
+                OnOpened = args =>
+                {
+                    Log.CircuitOpened(logger, name, args.BreakDuration, args.Outcome.Exception);
+                    return ValueTask.CompletedTask;
+                },
+                OnClosed = _ =>
+                {
+                    Log.CircuitClosed(logger, name);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .AddTimeout(options.OperationTimeout)
+            .Build();
+    }
+
+    public string Name { get; }
+
+    public IRemoteStorage Inner { get; }
+
+    public TierStatus Status() => new()
+    {
+        Name = Name,
+        Kind = "remote",
+        Circuit = _state.CircuitState switch
+        {
+            CircuitState.Open => "open",
+            CircuitState.HalfOpen => "half-open",
+            CircuitState.Isolated => "isolated",
+            _ => "closed",
+        },
+        Operations = _operations.Sum(),
+        Failures = _failures.Sum(),
+        Rejected = _rejected.Sum(),
+        DroppedWrites = _droppedWrites.Sum(),
+    };
+
+    public ValueTask<byte[]?> GetAsync(string key, CancellationToken cancellationToken) =>
+        RunAsync(static (s, k, ct) => s.Inner.GetAsync(k, ct), key, write: false, cancellationToken);
+
+    public ValueTask<IReadOnlyList<byte[]?>> GetManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
+        RunAsync(static (s, k, ct) => s.Inner.GetManyAsync(k, ct), keys, write: false, cancellationToken);
+
+    public async ValueTask SetAsync(string key, ReadOnlyMemory<byte> value, TimeSpan? ttl, CancellationToken cancellationToken) =>
+        await RunAsync(
+            static async (s, state, ct) =>
+            {
+                await s.Inner.SetAsync(state.key, state.value, state.ttl, ct).ConfigureAwait(false);
+                return true;
+            },
+            (key, value, ttl),
+            write: true,
+            cancellationToken).ConfigureAwait(false);
+
+    public async ValueTask SetManyAsync(IReadOnlyList<KeyValuePair<string, ReadOnlyMemory<byte>>> items, TimeSpan? ttl, CancellationToken cancellationToken) =>
+        await RunAsync(
+            static async (s, state, ct) =>
+            {
+                await s.Inner.SetManyAsync(state.items, state.ttl, ct).ConfigureAwait(false);
+                return true;
+            },
+            (items, ttl),
+            write: true,
+            cancellationToken).ConfigureAwait(false);
+
+    public ValueTask<bool> DeleteAsync(string key, CancellationToken cancellationToken) =>
+        RunAsync(static (s, k, ct) => s.Inner.DeleteAsync(k, ct), key, write: false, cancellationToken);
+
+    public ValueTask DisposeAsync() => Inner.DisposeAsync();
+
+    private async ValueTask<TResult> RunAsync<TState, TResult>(
+        Func<ResilientRemoteStorage, TState, CancellationToken, ValueTask<TResult>> operation,
+        TState state,
+        bool write,
+        CancellationToken cancellationToken)
+    {
+        _operations.Increment();
+        try
+        {
+            // WaitAsync enforces the timeout even against a client library that ignores cancellation tokens.
+            return await _pipeline.ExecuteAsync(
+                static async (context, ct) => await context.operation(context.self, context.state, ct).AsTask().WaitAsync(ct).ConfigureAwait(false),
+                (self: this, operation, state),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (BrokenCircuitException)
+        {
+            _rejected.Increment();
+            Dropped(write);
+            throw;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            _failures.Increment();
+            Dropped(write);
+            throw;
+        }
+    }
+
+    private void Dropped(bool write)
+    {
+        if (write)
+        {
+            _droppedWrites.Increment();
+        }
+    }
+}
