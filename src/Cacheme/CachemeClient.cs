@@ -16,6 +16,8 @@ public sealed class CachemeClient : IAsyncDisposable
     private readonly ConcurrentDictionary<string, object> _names = new(StringComparer.Ordinal);
     private readonly Lock _registration = new();
     private readonly TierResilienceOptions _resilience;
+    private LocalKeyIndex? _localKeys;
+    private ICacheBackplane? _backplane;
     private volatile string _prefix;
 
     /// <summary>Creates a client.</summary>
@@ -30,6 +32,9 @@ public sealed class CachemeClient : IAsyncDisposable
         Logger = LoggerFactory.CreateLogger("Cacheme");
         Namespaces = new NamespaceVersions(this, options.NamespaceCacheDuration);
     }
+
+    /// <summary>Identifies this client in backplane messages and fleet statistics.</summary>
+    public string InstanceId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 
     /// <summary>The key prefix.</summary>
     public string Prefix => _prefix;
@@ -102,6 +107,70 @@ public sealed class CachemeClient : IAsyncDisposable
             await previous.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Connects this client to other processes through <paramref name="backplane"/>: from now on its invalidations, refreshes
+    /// and namespace invalidations are published, and those of other instances drop the affected entries from this client's
+    /// local tiers.
+    /// </summary>
+    /// <param name="backplane">The backplane (for example Cacheme.Redis's <c>RedisBackplane</c>).</param>
+    /// <param name="cancellationToken">Cancels subscribing.</param>
+    public async Task AttachBackplaneAsync(ICacheBackplane backplane, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(backplane);
+        _localKeys ??= new LocalKeyIndex(IsInAnyLocalTier);
+        await backplane.SubscribeAsync(OnInvalidationAsync, cancellationToken).ConfigureAwait(false);
+        _backplane = backplane;
+    }
+
+    /// <summary>Backplane invalidations received from other instances and applied here.</summary>
+    public long InvalidationsReceived => Interlocked.Read(ref _invalidationsReceived);
+
+    private long _invalidationsReceived;
+
+    internal void TrackLocal(string key, object node) => _localKeys?.Track(key, node);
+
+    internal async ValueTask PublishAsync(CacheInvalidationKind kind, string target)
+    {
+        if (_backplane is not { } backplane)
+        {
+            return;
+        }
+
+        try
+        {
+            await backplane.PublishAsync(new CacheInvalidation(kind, target, InstanceId, TimeProvider.GetUtcNow().ToUnixTimeMilliseconds()), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            Log.BackplaneFailed(Logger, kind.ToString(), target, e);
+        }
+    }
+
+    private ValueTask OnInvalidationAsync(CacheInvalidation message)
+    {
+        if (message.Sender == InstanceId)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        Interlocked.Increment(ref _invalidationsReceived);
+        if (message.Kind == CacheInvalidationKind.Namespace)
+        {
+            Namespaces.Forget(message.Target);
+        }
+        else if (_localKeys?.Take(message.Target) is { } node)
+        {
+            foreach (ICacheStorage storage in _storages.Values)
+            {
+                (storage as ILocalStorage)?.Remove(node);
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private bool IsInAnyLocalTier(object node) => _storages.Values.OfType<ILocalStorage>().Any(local => local.TryGet(node, out _));
 
     /// <summary>The health of every registered storage: circuit state, operations, failures, rejections and dropped writes.</summary>
     public IReadOnlyList<TierStatus> Tiers() =>
@@ -202,7 +271,13 @@ public sealed class CachemeClient : IAsyncDisposable
     public Task InvalidateNamespaceAsync(string ns, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(ns);
-        return Namespaces.BumpAsync(ns, _storages.Values.OfType<IRemoteStorage>(), cancellationToken);
+        return BumpNamespaceAsync(ns, cancellationToken);
+    }
+
+    private async Task BumpNamespaceAsync(string ns, CancellationToken cancellationToken)
+    {
+        await Namespaces.BumpAsync(ns, _storages.Values.OfType<IRemoteStorage>(), cancellationToken).ConfigureAwait(false);
+        await PublishAsync(CacheInvalidationKind.Namespace, ns).ConfigureAwait(false);
     }
 
     /// <summary>The statistics of a node type; all zero when it has not been used.</summary>
@@ -266,6 +341,11 @@ public sealed class CachemeClient : IAsyncDisposable
 
         _storages.Clear();
         _runtimes.Clear();
+        if (_backplane is { } backplane)
+        {
+            _backplane = null;
+            await backplane.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     internal NodeRuntime<T> Runtime<T>(CacheNode<T> node)

@@ -38,6 +38,14 @@ public sealed class NodeMeta
     /// </summary>
     public TimeSpan? HardTimeout { get; init; }
 
+    /// <summary>
+    /// Distributed singleflight: when set, a process that misses every tier takes a lease of this length on the key in the
+    /// shared (first remote) tier before loading, so across processes only one loads it; the others poll the shared tier for
+    /// the value and take over if the lease expires (its holder died). Needs a shared tier implementing
+    /// <see cref="IRemoteLockStorage"/> (Redis); ignored otherwise.
+    /// </summary>
+    public TimeSpan? DistributedLoadLease { get; init; }
+
     /// <summary>An optional display name for statistics and the dashboard; defaults to the node type's name.</summary>
     public string? Name { get; init; }
 }

@@ -22,4 +22,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1006, Level = LogLevel.Debug, Message = "Tier {Tier} skipped for node {Node}: its circuit is open")]
     public static partial void TierSkipped(ILogger logger, string tier, string node);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "Publishing the {Kind} invalidation of {Target} to the backplane failed; other instances keep their local copy until its TTL")]
+    public static partial void BackplaneFailed(ILogger logger, string kind, string target, Exception exception);
+
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Warning, Message = "Distributed load lock for {Key} unavailable; loading without it")]
+    public static partial void LoadLockFailed(ILogger logger, string key, Exception exception);
 }

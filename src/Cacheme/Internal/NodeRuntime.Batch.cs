@@ -187,6 +187,7 @@ internal sealed partial class NodeRuntime<T>
                 }
 
                 WriteLocals(group.Node, group.Value, group.NamespaceVersion, group.Tier);
+                _client.TrackLocal(group.Flight!.Key, group.Node);
                 group.Flight!.HitTier = group.Tier;
                 group.Flight.SetResult(group.Value);
             }
@@ -219,6 +220,7 @@ internal sealed partial class NodeRuntime<T>
                     {
                         group.Hit(_tiers.Length, value, HasRemote(_tiers.Length) ? Encode(value) : null);
                         WriteLocals(group.Node, value, group.NamespaceVersion, _tiers.Length);
+                        _client.TrackLocal(group.Flight.Key, group.Node);
                         admitted.Add(group);
                     }
 

@@ -33,6 +33,8 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
     private readonly TimeSpan? _failSafe;
     private readonly TimeSpan? _failoverTimeout;
     private readonly TimeSpan? _hardTimeout;
+    private readonly TimeSpan? _loadLease;
+    private readonly int _sharedTierIndex;
 
     public NodeRuntime(CachemeClient client, string name, Type? nodeType, NodeMeta meta, Tier[] tiers)
         : base(name, nodeType, meta, tiers)
@@ -49,7 +51,12 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
         _failSafe = meta.FailSafe is { } failSafe && failSafe > TimeSpan.Zero ? failSafe : null;
         _failoverTimeout = meta.FailoverTimeout;
         _hardTimeout = meta.HardTimeout;
+        _sharedTierIndex = Array.FindIndex(tiers, t => t.Remote is not null);
+        _loadLease = meta.DistributedLoadLease is { } lease && lease > TimeSpan.Zero && _sharedTierIndex >= 0 && tiers[_sharedTierIndex].Lock is not null ? lease : null;
     }
+
+    /// <summary>How often a process waiting on another's distributed load lease polls the shared tier.</summary>
+    internal static TimeSpan LeasePollInterval { get; } = TimeSpan.FromMilliseconds(20);
 
     private enum Freshness
     {
@@ -222,44 +229,28 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
                 }
             }
 
-            Task<T> load = LoadAsync(node, key, token).AsTask();
-            if (hasStale && _failoverTimeout is { } failover && !load.IsCompleted)
+            string? lease = null;
+            if (_loadLease is { } leaseLength)
             {
-                try
+                (bool acquired, lease, T shared, byte[]? sharedBytes) = await AcquireLoadLeaseAsync(key, leaseLength, token).ConfigureAwait(false);
+                if (!acquired)
                 {
-                    await load.WaitAsync(failover, Time, CancellationToken.None).ConfigureAwait(false);
-                }
-                catch (TimeoutException)
-                {
-                    flight.SetStale(stale);
-                }
-                catch (Exception)
-                {
-                    // Handled below, where the load is awaited.
+                    await CompleteHitAsync(node, nsVersion, flight, _sharedTierIndex, shared, sharedBytes, token).ConfigureAwait(false);
+                    return;
                 }
             }
 
-            T value;
             try
             {
-                value = await load.ConfigureAwait(false);
+                await LoadAndWriteAsync(node, nsVersion, flight, hasStale, stale, token).ConfigureAwait(false);
             }
-            catch (Exception) when (hasStale)
+            finally
             {
-                flight.SetStale(stale);
-                return;
+                if (lease is not null)
+                {
+                    await ReleaseLoadLeaseAsync(key, lease).ConfigureAwait(false);
+                }
             }
-
-            if (!Admit(key))
-            {
-                flight.SetResult(value);
-                return;
-            }
-
-            byte[]? encoded = HasRemote(_tiers.Length) ? Encode(value) : null;
-            WriteLocals(node, value, nsVersion, _tiers.Length);
-            flight.SetResult(value);
-            await WriteRemotesAsync(key, encoded, _tiers.Length, token).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -268,6 +259,103 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
         finally
         {
             _flights.Remove(flight);
+        }
+    }
+
+    /// <summary>Loads (serving stale on failure or overrun when allowed), then writes every tier the doorkeeper admits.</summary>
+    private async Task LoadAndWriteAsync(CacheNode<T> node, string? nsVersion, Flight<T> flight, bool hasStale, T stale, CancellationToken token)
+    {
+        string key = flight.Key;
+        Task<T> load = LoadAsync(node, key, token).AsTask();
+        if (hasStale && _failoverTimeout is { } failover && !load.IsCompleted)
+        {
+            try
+            {
+                await load.WaitAsync(failover, Time, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                flight.SetStale(stale);
+            }
+            catch (Exception)
+            {
+                // Handled below, where the load is awaited.
+            }
+        }
+
+        T value;
+        try
+        {
+            value = await load.ConfigureAwait(false);
+        }
+        catch (Exception) when (hasStale)
+        {
+            flight.SetStale(stale);
+            return;
+        }
+
+        if (!Admit(key))
+        {
+            flight.SetResult(value);
+            return;
+        }
+
+        byte[]? encoded = HasRemote(_tiers.Length) ? Encode(value) : null;
+        WriteLocals(node, value, nsVersion, _tiers.Length);
+        _client.TrackLocal(key, node);
+        flight.SetResult(value);
+        await WriteRemotesAsync(key, encoded, _tiers.Length, token).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Takes the distributed load lease on <paramref name="key"/>, or waits for its holder's value in the shared tier,
+    /// taking the lease over when it expires without a value. A lease that cannot be taken because the tier fails means
+    /// loading without it: a tier outage never fails a read.
+    /// </summary>
+    private async Task<(bool Acquired, string? Lease, T Value, byte[]? Bytes)> AcquireLoadLeaseAsync(string key, TimeSpan leaseLength, CancellationToken token)
+    {
+        Tier shared = _tiers[_sharedTierIndex];
+        string lockKey = key + ":lock";
+        while (true)
+        {
+            string? lease;
+            try
+            {
+                lease = await shared.Lock!.TryLockAsync(lockKey, leaseLength, token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsTierFailure(e, token))
+            {
+                Log.LoadLockFailed(Logger, key, e);
+                return (true, null, default!, null);
+            }
+
+            if (lease is not null)
+            {
+                return (true, lease, default!, null);
+            }
+
+            long waitUntil = Time.GetTimestamp() + (long)(leaseLength.TotalSeconds * Time.TimestampFrequency);
+            while (Time.GetTimestamp() < waitUntil)
+            {
+                await Task.Delay(LeasePollInterval, Time, token).ConfigureAwait(false);
+                byte[]? bytes = await ReadRemoteAsync(shared, key, token).ConfigureAwait(false);
+                if (bytes is not null && ReadRemote(shared, key, bytes, out T value) == Freshness.Fresh)
+                {
+                    return (false, null, value, bytes);
+                }
+            }
+        }
+    }
+
+    private async Task ReleaseLoadLeaseAsync(string key, string lease)
+    {
+        try
+        {
+            await _tiers[_sharedTierIndex].Lock!.UnlockAsync(key + ":lock", lease, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            Log.LoadLockFailed(Logger, key, e);
         }
     }
 
@@ -282,6 +370,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
         }
 
         WriteLocals(node, value, nsVersion, hitTier);
+        _client.TrackLocal(flight.Key, node);
         flight.SetResult(value);
         await WriteRemotesAsync(flight.Key, bytes, hitTier, token).ConfigureAwait(false);
     }
@@ -475,6 +564,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
             }
         }
 
+        await _client.PublishAsync(CacheInvalidationKind.Key, key).ConfigureAwait(false);
         if (errors is not null)
         {
             throw new AggregateException($"Invalidating {key} failed in {errors.Count} tier(s); other tiers were cleared.", errors);

@@ -11,4 +11,7 @@ internal sealed class Tier(string name, TimeSpan? ttl, ICacheStorage storage)
 
     public IRemoteStorage? Remote { get; } = storage as IRemoteStorage
         ?? (storage is ILocalStorage ? null : throw new InvalidOperationException($"Storage '{name}' is neither an ILocalStorage nor an IRemoteStorage."));
+
+    /// <summary>The storage's lease support, when it has one (used by distributed singleflight).</summary>
+    public IRemoteLockStorage? Lock { get; } = ((storage as ResilientRemoteStorage)?.Inner ?? storage) as IRemoteLockStorage;
 }

@@ -4,7 +4,7 @@ using CachemeNet;
 namespace CachemeNet.Tests.Fakes;
 
 /// <summary>An in-memory remote tier that counts its calls, honours TTLs on a given clock and can be told to fail.</summary>
-public sealed class RecordingRemoteStorage(TimeProvider time) : IRemoteStorage
+public sealed class RecordingRemoteStorage(TimeProvider time) : IRemoteStorage, IRemoteLockStorage
 {
     private readonly ConcurrentDictionary<string, (byte[] Value, DateTimeOffset? Expires)> _data = new(StringComparer.Ordinal);
     private int _gets, _getManys, _sets, _setManys, _deletes;
@@ -78,6 +78,41 @@ public sealed class RecordingRemoteStorage(TimeProvider time) : IRemoteStorage
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private readonly Lock _locks = new();
+    private int _lockAttempts;
+
+    public int LockAttempts => _lockAttempts;
+
+    public ValueTask<string?> TryLockAsync(string key, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _lockAttempts);
+        ThrowIfFailing();
+        lock (_locks)
+        {
+            if (Read(key) is not null)
+            {
+                return ValueTask.FromResult<string?>(null);
+            }
+
+            string token = Guid.NewGuid().ToString("N");
+            _data[key] = (System.Text.Encoding.UTF8.GetBytes(token), time.GetUtcNow() + lease);
+            return ValueTask.FromResult<string?>(token);
+        }
+    }
+
+    public ValueTask UnlockAsync(string key, string token, CancellationToken cancellationToken)
+    {
+        lock (_locks)
+        {
+            if (Read(key) is { } held && System.Text.Encoding.UTF8.GetString(held) == token)
+            {
+                _data.TryRemove(key, out _);
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
 
     private byte[]? Read(string key) =>
         _data.TryGetValue(key, out var entry) && (entry.Expires is null || entry.Expires > time.GetUtcNow()) ? entry.Value : null;

@@ -1,0 +1,132 @@
+using CachemeNet.Tests.Fakes;
+
+namespace CachemeNet.Tests;
+
+public sealed class BackplaneTests
+{
+    private static readonly NodeMeta Chain = TestChain.Meta(new Cache("local", TimeSpan.FromMinutes(5)), new Cache("remote", TimeSpan.FromHours(1)));
+
+    private static async Task<(CachemeClient A, CachemeClient B, RecordingRemoteStorage Shared, ManualTimeProvider Time)> TwoInstancesAsync(bool backplane = true)
+    {
+        var time = new ManualTimeProvider();
+        var shared = new RecordingRemoteStorage(time);
+        var hub = new InMemoryBackplaneHub();
+        var clients = new CachemeClient[2];
+        for (int i = 0; i < 2; i++)
+        {
+            clients[i] = new CachemeClient(new CachemeOptions { TimeProvider = time, NamespaceCacheDuration = TimeSpan.FromMinutes(10) });
+            await clients[i].RegisterStorageAsync("local", new Storage("local://lru", size: 100));
+            await clients[i].RegisterStorageAsync("remote", TestStorageProvider.For(shared));
+            if (backplane)
+            {
+                await clients[i].AttachBackplaneAsync(hub.Join());
+            }
+        }
+
+        return (clients[0], clients[1], shared, time);
+    }
+
+    [Fact]
+    public async Task Invalidate_and_refresh_in_one_instance_drop_the_other_instances_local_copy()
+    {
+        var (a, b, _, _) = await TwoInstancesAsync();
+        var source = new TestSource();
+        var node = new ItemNode("1", source, Chain);
+        await a.GetAsync(node);
+        await b.GetAsync(node);
+
+        source.Suffix = ":v2";
+        Assert.Equal("value:1:v2", await a.RefreshAsync(node));
+        Assert.Equal(1, b.InvalidationsReceived);
+        Assert.Equal("value:1:v2", await b.GetAsync(node)); // b's local copy is gone; it reads a's fresh value
+        Assert.Equal(2, source.Total);
+
+        await b.InvalidateAsync(node);
+        Assert.Equal(1, a.InvalidationsReceived);
+        Assert.Equal("value:1:v2", await a.GetAsync(node));
+        Assert.Equal(3, source.Total);
+    }
+
+    [Fact]
+    public async Task Without_a_backplane_the_other_instance_keeps_its_local_copy()
+    {
+        var (a, b, _, _) = await TwoInstancesAsync(backplane: false);
+        var source = new TestSource();
+        var node = new ItemNode("1", source, Chain);
+        await a.GetAsync(node);
+        await b.GetAsync(node);
+        source.Suffix = ":v2";
+        await a.RefreshAsync(node);
+        Assert.Equal("value:1", await b.GetAsync(node)); // the case the backplane exists for
+    }
+
+    [Fact]
+    public async Task Namespace_invalidation_reaches_the_other_instance_at_once()
+    {
+        var (a, b, _, _) = await TwoInstancesAsync();
+        var source = new TestSource();
+        var node = new TenantUserNode(9, 1, source, Chain);
+        await a.GetAsync(node);
+        await b.GetAsync(node);
+
+        await a.InvalidateNamespaceAsync("tenant:9");
+        source.Suffix = ":v2";
+
+        // NamespaceCacheDuration is 10 minutes here: only the backplane can make b see the new version now.
+        Assert.Equal("value:9/1:v2", await b.GetAsync(node));
+    }
+
+    [Fact]
+    public async Task Distributed_load_lease_lets_only_one_instance_load()
+    {
+        var (a, b, shared, time) = await TwoInstancesAsync();
+        var meta = new NodeMeta { Caches = [new Cache("local", null), new Cache("remote", null)], DistributedLoadLease = TimeSpan.FromSeconds(10) };
+        var source = new TestSource();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        source.Gate = gate.Task;
+        var node = new ItemNode("1", source, meta);
+
+        ValueTask<string> first = a.GetAsync(node);
+        await source.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        ValueTask<string> second = b.GetAsync(node);
+        await PollAsync(() => time.ActiveTimers > 0); // b holds no lease and waits for a's value
+
+        gate.SetResult();
+        Assert.Equal("value:1", await first);
+        time.Advance(TimeSpan.FromMilliseconds(20));
+        Assert.Equal("value:1", await second.AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(1, source.Total);
+        Assert.Equal(1, b.Stats<ItemNode>().TierHits["remote"]);
+        Assert.DoesNotContain(shared.Keys, k => k.EndsWith(":lock", StringComparison.Ordinal)); // released
+    }
+
+    [Fact]
+    public async Task An_expired_lease_is_taken_over_when_its_holder_died()
+    {
+        var (_, b, shared, time) = await TwoInstancesAsync();
+        var meta = new NodeMeta { Caches = [new Cache("remote", null)], DistributedLoadLease = TimeSpan.FromSeconds(1) };
+        var source = new TestSource();
+        var node = new ItemNode("1", source, meta);
+        Assert.NotNull(await shared.TryLockAsync("cacheme:item:1:v1:lock", TimeSpan.FromSeconds(1), default)); // a dead holder
+
+        ValueTask<string> call = b.GetAsync(node);
+        for (int i = 0; i < 60 && !call.IsCompleted; i++)
+        {
+            await PollAsync(() => time.ActiveTimers > 0 || call.IsCompleted);
+            time.Advance(TimeSpan.FromMilliseconds(20));
+        }
+
+        Assert.Equal("value:1", await call.AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(1, source.Total);
+    }
+
+    private static async Task PollAsync(Func<bool> condition)
+    {
+        DateTime until = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < until, "condition not met before the deadline");
+            await Task.Yield();
+        }
+    }
+}
