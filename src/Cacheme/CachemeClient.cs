@@ -83,9 +83,14 @@ public sealed class CachemeClient : IAsyncDisposable
             throw new StorageConnectionException(storage, e);
         }
 
-        if (created is IRemoteStorage remote && _resilience.Enabled)
+        if (created is IRemoteStorage remote && storage.Coalesce)
         {
-            created = new ResilientRemoteStorage(name, remote, _resilience, TimeProvider, Logger);
+            created = remote = new CoalescingRemoteStorage(remote);
+        }
+
+        if (created is IRemoteStorage resilient && _resilience.Enabled)
+        {
+            created = new ResilientRemoteStorage(name, resilient, _resilience, TimeProvider, Logger);
         }
 
         ICacheStorage? previous;

@@ -13,5 +13,13 @@ internal sealed class Tier(string name, TimeSpan? ttl, ICacheStorage storage)
         ?? (storage is ILocalStorage ? null : throw new InvalidOperationException($"Storage '{name}' is neither an ILocalStorage nor an IRemoteStorage."));
 
     /// <summary>The storage's lease support, when it has one (used by distributed singleflight).</summary>
-    public IRemoteLockStorage? Lock { get; } = ((storage as ResilientRemoteStorage)?.Inner ?? storage) as IRemoteLockStorage;
+    public IRemoteLockStorage? Lock { get; } = Unwrap(storage) as IRemoteLockStorage;
+
+    /// <summary>The backend under Cacheme's own decorators (resilience, coalescing).</summary>
+    public static ICacheStorage Unwrap(ICacheStorage storage) => storage switch
+    {
+        ResilientRemoteStorage resilient => Unwrap(resilient.Inner),
+        CoalescingRemoteStorage coalescing => Unwrap(coalescing.Inner),
+        _ => storage,
+    };
 }
