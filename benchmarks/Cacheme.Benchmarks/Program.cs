@@ -19,6 +19,8 @@ public static class Program
             case "bench":
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest);
                 return 0;
+            case "replay":
+                return await Replay.ReplayCommand.RunAsync(rest);
             default:
                 Console.Error.WriteLine("usage: Cacheme.Benchmarks bench [BenchmarkDotNet args] | hitrate ... | replay ...");
                 await Task.CompletedTask;
