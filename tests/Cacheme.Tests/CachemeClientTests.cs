@@ -527,6 +527,27 @@ public sealed class CachemeClientTests
         }
     }
 
+    [Fact]
+    public async Task A_local_hit_completes_synchronously_and_allocates_nothing()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        var node = new ItemNode("1", chain.Source, LocalRemote);
+        await chain.Client.GetAsync(node);
+        for (int i = 0; i < 100; i++)
+        {
+            Assert.True(chain.Client.GetAsync(node).IsCompletedSuccessfully); // warm up: JIT, tiering, counters
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10_000; i++)
+        {
+            ValueTask<string> hit = chain.Client.GetAsync(node);
+            Assert.True(hit.IsCompletedSuccessfully);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     private sealed record NoCachesNode : CacheNode<string>
     {
         public override NodeMeta Meta { get; } = new();
