@@ -19,6 +19,8 @@ public static class Program
             case "bench":
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest);
                 return 0;
+            case "chaos":
+                return await Replay.ChaosCommand.RunAsync(rest);
             case "replay":
                 return await Replay.ReplayCommand.RunAsync(rest);
             default:
