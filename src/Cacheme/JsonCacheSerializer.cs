@@ -45,6 +45,12 @@ public sealed class JsonCacheSerializer : ICacheSerializer
     {
         try
         {
+            if (data.IsSingleSegment)
+            {
+                // The span overload parses once; the reader overload first scans to the value's end, then parses again.
+                return JsonSerializer.Deserialize(data.FirstSpan, TypeInfo<T>())!;
+            }
+
             var reader = new Utf8JsonReader(data);
             return JsonSerializer.Deserialize(ref reader, TypeInfo<T>())!;
         }
