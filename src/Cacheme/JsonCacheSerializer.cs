@@ -20,6 +20,13 @@ public sealed class JsonCacheSerializer : ICacheSerializer
         _options.MakeReadOnly(populateMissingResolver: true);
     }
 
+    /// <summary>Creates a serializer over source-generated (or other) contracts, for trimming and native AOT.</summary>
+    /// <param name="resolver">The contracts, for example a <see cref="System.Text.Json.Serialization.JsonSerializerContext"/>.</param>
+    public JsonCacheSerializer(IJsonTypeInfoResolver resolver)
+        : this(new JsonSerializerOptions { TypeInfoResolver = resolver ?? throw new ArgumentNullException(nameof(resolver)) })
+    {
+    }
+
     /// <inheritdoc />
     public byte FormatId => 1;
 
@@ -38,11 +45,19 @@ public sealed class JsonCacheSerializer : ICacheSerializer
     {
         try
         {
+            if (data.IsSingleSegment)
+            {
+                // The span overload parses once; the reader overload first scans to the value's end, then parses again.
+                return JsonSerializer.Deserialize(data.FirstSpan, TypeInfo<T>())!;
+            }
+
             var reader = new Utf8JsonReader(data);
             return JsonSerializer.Deserialize(ref reader, TypeInfo<T>())!;
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is not (CacheSerializationException or OutOfMemoryException))
         {
+            // JsonException for malformed text, NotSupportedException for a missing type discriminator, and whatever
+            // a converter, setter or constructor throws for the values read: all mean the bytes are not a valid value.
             throw new CacheSerializationException($"Invalid JSON for {typeof(T).Name}: {e.Message}", e);
         }
     }

@@ -63,8 +63,10 @@ internal static class RemoteEnvelope
         {
             value = serializer.Deserialize<T>(new ReadOnlySequence<byte>(bytes, HeaderSize, bytes.Length - HeaderSize));
         }
-        catch (Exception e) when (e is CacheSerializationException or FormatException or InvalidOperationException or NotSupportedException or OverflowException or ArgumentException or System.Text.Json.JsonException or InvalidDataException)
+        catch (CacheSerializationException e)
         {
+            // The documented decode failure; Cacheme's serializers wrap everything else they meet in it (a custom
+            // serializer that throws something else is a bug that surfaces to the caller).
             error = e.Message;
             return false;
         }
