@@ -395,7 +395,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
     /// <summary>Classifies what a local tier returned for this node.</summary>
     private Freshness ReadLocal(object? stored, string? nsVersion, out T value)
     {
-        if (stored is LocalEntry entry)
+        if (stored is StampedValue entry)
         {
             if (!string.Equals(entry.NamespaceVersion, nsVersion, StringComparison.Ordinal))
             {
@@ -426,7 +426,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
         }
 
         long freshUntil = tier.Ttl is { } ttl ? Time.GetUtcNow().UtcTicks + ttl.Ticks : long.MaxValue;
-        tier.Local!.Set(node, new LocalEntry(value, freshUntil, nsVersion), StoredTtl(tier));
+        tier.Local!.Set(node, new StampedValue(value, freshUntil, nsVersion), StoredTtl(tier));
     }
 
     /// <summary>How long a tier keeps a value: its TTL, plus the fail-safe window when fail-safe is on.</summary>
