@@ -1,0 +1,78 @@
+using StackExchange.Redis;
+
+namespace CachemeNet.Redis.Internal;
+
+/// <summary>
+/// Turns <c>redis://[:password@]host:port[/db][,option=value…]</c> (or <c>rediss://</c> for TLS) into StackExchange.Redis
+/// options. Anything after the first comma is StackExchange.Redis configuration (further <c>host:port</c> endpoints and
+/// <c>name=value</c> options such as <c>connectTimeout=500</c> or <c>abortConnect=false</c>).
+/// </summary>
+internal static class RedisUrl
+{
+    public static ConfigurationOptions Parse(Storage storage)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        string url = storage.Url;
+        int schemeEnd = url.IndexOf("://", StringComparison.Ordinal) + 3;
+        int comma = url.IndexOf(',', schemeEnd);
+        string main = comma < 0 ? url[schemeEnd..] : url[schemeEnd..comma];
+        string extra = comma < 0 ? string.Empty : url[(comma + 1)..];
+
+        string? password = null;
+        int at = main.LastIndexOf('@');
+        if (at >= 0)
+        {
+            string userInfo = main[..at];
+            int colon = userInfo.IndexOf(':', StringComparison.Ordinal);
+            password = Uri.UnescapeDataString(colon < 0 ? userInfo : userInfo[(colon + 1)..]);
+            main = main[(at + 1)..];
+        }
+
+        int? database = null;
+        int slash = main.IndexOf('/', StringComparison.Ordinal);
+        if (slash >= 0)
+        {
+            string db = main[(slash + 1)..];
+            if (db.Length > 0)
+            {
+                database = int.TryParse(db, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n)
+                    ? n
+                    : throw new ArgumentException($"Storage URL '{storage.RedactedUrl}' has database '{db}'; expected a number.", nameof(storage));
+            }
+
+            main = main[..slash];
+        }
+
+        if (main.Length == 0)
+        {
+            throw new ArgumentException($"Storage URL '{storage.RedactedUrl}' names no host; expected redis://host:port.", nameof(storage));
+        }
+
+        ConfigurationOptions options;
+        try
+        {
+            options = ConfigurationOptions.Parse(extra.Length == 0 ? main : main + "," + extra);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"Storage URL '{storage.RedactedUrl}' has an invalid option: {e.Message}", nameof(storage), e);
+        }
+
+        if (password is not null && password.Length > 0)
+        {
+            options.Password = password;
+        }
+
+        if (database is not null)
+        {
+            options.DefaultDatabase = database;
+        }
+
+        if (storage.Scheme == "rediss")
+        {
+            options.Ssl = true;
+        }
+
+        return options;
+    }
+}

@@ -1,0 +1,75 @@
+using CachemeNet.Redis.Internal;
+using StackExchange.Redis;
+
+namespace CachemeNet.Storages.Tests;
+
+public class RedisStorageTests : RemoteStorageContract
+{
+    protected virtual string Url => TestServers.Redis;
+
+    protected virtual bool Cluster => false;
+
+    protected override Storage DescribeStorage() => new(Url) { Cluster = Cluster };
+
+    // Redis expires keys itself (PX): wait for it by polling with a deadline.
+    protected override TimeSpan ShortTtl => TimeSpan.FromMilliseconds(1000);
+
+    protected override Task LetExpireAsync(string key, TimeSpan ttl) =>
+        TestServers.EventuallyAsync(async () => await Remote.GetAsync(key, default) is null, $"{key} expired", ttl + TimeSpan.FromSeconds(5));
+
+    internal RedisRemoteStorage Redis => (RedisRemoteStorage)Remote;
+
+    [Fact]
+    public async Task Values_are_written_with_a_millisecond_ttl()
+    {
+        await Remote.SetAsync(Key("px"), "v"u8.ToArray(), TimeSpan.FromMilliseconds(90_500), default);
+        await Remote.SetManyAsync([new(Key("px2"), "v"u8.ToArray())], TimeSpan.FromMilliseconds(90_500), default);
+
+        IDatabase database = Redis.Connection.GetDatabase();
+        foreach (string key in new[] { Key("px"), Key("px2") })
+        {
+            // A whole-second SETEX would leave at most 90,000 ms.
+            long pttl = (long)await database.ExecuteAsync("PTTL", (RedisKey)key);
+            Assert.InRange(pttl, 90_001, 90_500);
+        }
+
+        await Remote.SetAsync(Key("px"), "v"u8.ToArray(), null, default);
+        Assert.Equal(-1, (long)await database.ExecuteAsync("PTTL", (RedisKey)Key("px")));
+    }
+
+    [Fact]
+    public void The_storage_knows_whether_it_talks_to_a_cluster()
+    {
+        Assert.Equal(Cluster, Redis.IsCluster);
+    }
+}
+
+public sealed class RedisClusterStorageTests : RedisStorageTests
+{
+    protected override string Url => TestServers.RedisCluster;
+
+    protected override bool Cluster => true;
+
+    [Fact]
+    public async Task A_batch_spanning_many_slots_and_nodes_reads_and_writes_without_a_cross_slot_error()
+    {
+        string[] keys = [.. Enumerable.Range(0, 200).Select(i => Key($"spread{i}")), Key("{tag}a"), Key("{tag}b")];
+        Assert.True(keys.Select(RedisHashSlot.Of).Distinct().Count() > 100);
+
+        await Remote.SetManyAsync([.. keys.Select((k, i) => new KeyValuePair<string, ReadOnlyMemory<byte>>(k, BitConverter.GetBytes(i)))], null, default);
+        IReadOnlyList<byte[]?> found = await Remote.GetManyAsync(keys, default);
+
+        Assert.Equal(keys.Select((_, i) => BitConverter.GetBytes(i)), found);
+    }
+
+    [Fact]
+    public async Task Slots_computed_here_match_the_cluster()
+    {
+        IDatabase database = Redis.Connection.GetDatabase();
+        foreach (string key in new[] { "foo", "bar", "user:{42}:profile", Key("ключ"), "{}x", "{a}{b}" })
+        {
+            long slot = (long)await database.ExecuteAsync("CLUSTER", "KEYSLOT", key);
+            Assert.Equal(slot, RedisHashSlot.Of(key));
+        }
+    }
+}
