@@ -22,6 +22,6 @@ public sealed class TierResilienceOptions
     /// <summary>The window over which failures are counted. Defaults to 10 seconds.</summary>
     public TimeSpan SamplingDuration { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long an open circuit skips the tier before a trial call. Defaults to 2 seconds.</summary>
+    /// <summary>How long an open circuit skips the tier before a trial call; at least 0.5 seconds. Defaults to 2 seconds.</summary>
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(2);
 }

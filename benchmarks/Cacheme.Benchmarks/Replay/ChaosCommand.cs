@@ -9,11 +9,11 @@ namespace CachemeNet.Benchmarks.Replay;
 /// </summary>
 internal static class ChaosCommand
 {
-    public const string Usage = "chaos [--port 6399] [--workers 200] [--kills 3] [--down-ms 1500] (the load runs until the last restart plus 2 s)";
+    public const string Usage = "chaos [--port 6398] [--workers 200] [--kills 3] [--down-ms 1500] (the load runs until the last restart plus 2 s)";
 
     public static async Task<int> RunAsync(string[] args)
     {
-        int port = 6399, workers = 200, kills = 3, downMs = 1500;
+        int port = 6398, workers = 200, kills = 3, downMs = 1500;
         for (int i = 0; i < args.Length; i++)
         {
             int Value() => int.Parse(args[++i], CultureInfo.InvariantCulture);

@@ -9,9 +9,13 @@ namespace CachemeNet.Redis.Internal;
 /// batch read is split by hash slot, one MGET per slot sent at once, so no cross-slot MGET is ever sent.
 /// StackExchange.Redis 1.2.6 takes no cancellation token: a cancelled token ends the caller's wait, not the command.
 /// </summary>
-internal sealed class RedisRemoteStorage : IRemoteStorage
+internal sealed class RedisRemoteStorage : IRemoteStorage, IRemoteLockStorage
 {
     private static readonly RedisValue Px = "PX";
+    private static readonly RedisValue Nx = "NX";
+
+    // Deletes the lock only when it still holds the caller's token, atomically.
+    private const string ReleaseScript = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
     private readonly ConnectionMultiplexer _connection;
     private readonly IDatabase _database;
@@ -164,6 +168,22 @@ internal sealed class RedisRemoteStorage : IRemoteStorage
         ArgumentNullException.ThrowIfNull(key);
         cancellationToken.ThrowIfCancellationRequested();
         return await Wait(_database.KeyDeleteAsync(key), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Takes a lease with <c>SET key token NX PX lease</c>.</summary>
+    public async ValueTask<string?> TryLockAsync(string key, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        string token = Guid.NewGuid().ToString("N");
+        RedisResult result = await Wait(_database.ExecuteAsync("SET", (RedisKey)key, (RedisValue)token, Nx, Px, Milliseconds(lease)!.Value), cancellationToken).ConfigureAwait(false);
+        return result.IsNull ? null : token;
+    }
+
+    /// <summary>Releases a lease that the token still holds (a Lua compare-and-delete).</summary>
+    public async ValueTask UnlockAsync(string key, string token, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        await Wait(_database.ScriptEvaluateAsync(ReleaseScript, [key], [token]), cancellationToken).ConfigureAwait(false);
     }
 
     public ValueTask DisposeAsync() => new(CloseAsync(_connection));

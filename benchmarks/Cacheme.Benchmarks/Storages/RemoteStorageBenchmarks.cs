@@ -7,7 +7,7 @@ using CachemeNet.Sql.Internal;
 using Dapper;
 using StackExchange.Redis;
 
-namespace CachemeNet.Benchmarks.Storage;
+namespace CachemeNet.Benchmarks.Storages;
 
 /// <summary>
 /// Cacheme reading a remote tier (one-tier chain, every read a remote hit) against the backend's own client doing the same

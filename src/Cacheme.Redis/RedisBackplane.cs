@@ -1,0 +1,105 @@
+using System.Globalization;
+using CachemeNet.Redis.Internal;
+using StackExchange.Redis;
+
+namespace CachemeNet.Redis;
+
+/// <summary>
+/// A backplane over Redis pub/sub: every client attached with <see cref="CachemeClient.AttachBackplaneAsync"/> to the same
+/// Redis and channel hears the others' invalidations and drops the affected entries from its local tiers.
+/// </summary>
+/// <example>
+/// <code>
+/// await client.AttachBackplaneAsync(await RedisBackplane.ConnectAsync("redis://127.0.0.1:6379"));
+/// </code>
+/// </example>
+public sealed class RedisBackplane : ICacheBackplane
+{
+    private const string FormatVersion = "1";
+    private readonly ConnectionMultiplexer _connection;
+    private readonly RedisChannel _channel;
+    private long _received;
+    private long _undecodable;
+
+    private RedisBackplane(ConnectionMultiplexer connection, string channel)
+    {
+        _connection = connection;
+        _channel = new RedisChannel(channel, RedisChannel.PatternMode.Literal);
+    }
+
+    /// <summary>Messages received (including this instance's own, which the client ignores).</summary>
+    public long Received => Interlocked.Read(ref _received);
+
+    /// <summary>Messages on the channel that were not Cacheme invalidations and were ignored.</summary>
+    public long Undecodable => Interlocked.Read(ref _undecodable);
+
+    /// <summary>Connects to Redis for pub/sub.</summary>
+    /// <param name="url">A <c>redis://</c> URL, as for a Redis storage.</param>
+    /// <param name="channel">The channel; instances that should hear each other use the same one.</param>
+    /// <param name="cancellationToken">Cancels connecting.</param>
+    /// <exception cref="StorageConnectionException">Redis cannot be reached.</exception>
+    public static async Task<RedisBackplane> ConnectAsync(string url, string channel = "cacheme:invalidations", CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(channel);
+        var storage = new Storage(url);
+        try
+        {
+            ConnectionMultiplexer connection = await ConnectionMultiplexer.ConnectAsync(RedisUrl.Parse(storage)).WaitAsync(cancellationToken).ConfigureAwait(false);
+            return new RedisBackplane(connection, channel);
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or ArgumentException))
+        {
+            throw new StorageConnectionException(storage, e);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask PublishAsync(CacheInvalidation message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        await _connection.GetSubscriber().PublishAsync(_channel, Encode(message)).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask SubscribeAsync(Func<CacheInvalidation, ValueTask> handler, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        await _connection.GetSubscriber().SubscribeAsync(_channel, (channel, value) =>
+        {
+            Interlocked.Increment(ref _received);
+            if (Decode(value) is { } message)
+            {
+                _ = handler(message).AsTask();
+            }
+            else
+            {
+                Interlocked.Increment(ref _undecodable);
+            }
+        }).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _connection.CloseAsync(allowCommandsToComplete: false).ConfigureAwait(false);
+        _connection.Dispose();
+    }
+
+    // Wire format: "1|{kind}|{sent-at unix ms}|{sender}|{target}"; the target comes last so it may contain '|'.
+    internal static string Encode(CacheInvalidation message) => string.Create(CultureInfo.InvariantCulture,
+        $"{FormatVersion}|{(int)message.Kind}|{message.SentAtUnixMs}|{message.Sender.Replace('|', '/')}|{message.Target}");
+
+    internal static CacheInvalidation? Decode(string? text)
+    {
+        string[]? parts = text?.Split('|', 5);
+        if (parts is not { Length: 5 } || parts[0] != FormatVersion
+            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int kind)
+            || !Enum.IsDefined((CacheInvalidationKind)kind)
+            || !long.TryParse(parts[2], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long sentAt))
+        {
+            return null;
+        }
+
+        return new CacheInvalidation((CacheInvalidationKind)kind, parts[4], parts[3], sentAt);
+    }
+}

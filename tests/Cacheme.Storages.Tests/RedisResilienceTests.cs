@@ -1,0 +1,297 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using CachemeNet.Redis;
+using StackExchange.Redis;
+
+namespace CachemeNet.Storages.Tests;
+
+/// <summary>Fail-safe, outages, namespaces, backplane and distributed singleflight against real Redis servers.</summary>
+public sealed class RedisResilienceTests
+{
+    private static string HostPort => TestServers.Redis["redis://".Length..];
+
+    private static string Prefix() => "res-" + Guid.NewGuid().ToString("N")[..8];
+
+    private static async Task<CachemeClient> ClientAsync(string prefix, string redisUrl, TierResilienceOptions? resilience = null)
+    {
+        var client = new CachemeClient(new CachemeOptions { Prefix = prefix, NamespaceCacheDuration = TimeSpan.FromMinutes(10), TierResilience = resilience ?? new TierResilienceOptions() });
+        await client.RegisterStorageAsync("local", new Storage("local://lru", size: 1000));
+        await client.RegisterStorageAsync("redis", new Storage(redisUrl));
+        return client;
+    }
+
+    [Fact]
+    public async Task Refresh_in_one_instance_drops_the_local_copy_in_another_through_redis_pub_sub()
+    {
+        string prefix = Prefix();
+        await using CachemeClient a = await ClientAsync(prefix, TestServers.Redis);
+        await using CachemeClient b = await ClientAsync(prefix, TestServers.Redis);
+        await a.AttachBackplaneAsync(await RedisBackplane.ConnectAsync(TestServers.Redis, prefix));
+        await b.AttachBackplaneAsync(await RedisBackplane.ConnectAsync(TestServers.Redis, prefix));
+        int version = 1;
+        NodeDefinition<string> ofA = a.BuildNode<string>("n", new NodeMeta { Caches = [new Cache("local", null), new Cache("redis", null)] });
+        NodeDefinition<string> ofB = b.BuildNode<string>("n", new NodeMeta { Caches = [new Cache("local", null), new Cache("redis", null)] });
+        ValueTask<string> Load(CancellationToken _) => ValueTask.FromResult($"v{version}");
+
+        Assert.Equal("v1", await a.GetAsync(ofA.Create("k", Load)));
+        Assert.Equal("v1", await b.GetAsync(ofB.Create("k", Load))); // b now holds v1 locally
+        version = 2;
+        Assert.Equal("v2", await a.RefreshAsync(ofA.Create("k", Load)));
+
+        await TestServers.EventuallyAsync(() => Task.FromResult(b.InvalidationsReceived >= 1), "b hears the invalidation");
+        Assert.Equal("v2", await b.GetAsync(ofB.Create("k", Load)));
+    }
+
+    [Fact]
+    public async Task Backplane_messages_round_trip_and_foreign_messages_are_ignored()
+    {
+        var message = new CacheInvalidation(CacheInvalidationKind.Namespace, "tenant:1|odd", "host:1:abc", 1234);
+        Assert.Equal(message, RedisBackplane.Decode(RedisBackplane.Encode(message)));
+        Assert.Null(RedisBackplane.Decode("hello"));
+        Assert.Null(RedisBackplane.Decode("2|1|0|s|t"));
+        Assert.Null(RedisBackplane.Decode("1|9|0|s|t"));
+    }
+
+    [Fact]
+    public async Task Cross_process_invalidation_namespace_bump_and_distributed_singleflight()
+    {
+        string prefix = Prefix();
+        await using ProcessHost other = await ProcessHost.StartAsync(HostPort, prefix);
+        await using CachemeClient self = await ClientAsync(prefix, TestServers.Redis);
+        await self.AttachBackplaneAsync(await RedisBackplane.ConnectAsync(TestServers.Redis, $"{prefix}:invalidations"));
+        using ConnectionMultiplexer raw = await ConnectionMultiplexer.ConnectAsync(HostPort);
+        async ValueTask<string> Load(string key, CancellationToken ct)
+        {
+            long n = await raw.GetDatabase().StringIncrementAsync($"{prefix}:loads:{key}");
+            await Task.Delay(300, ct);
+            return $"{key}@{n}";
+        }
+
+        // 1. Invalidation: the other process caches k locally; a refresh here must reach it.
+        NodeDefinition<string> plain = self.BuildNode<string>("plain", new NodeMeta { Caches = [new Cache("local", null), new Cache("redis", null)] });
+        Assert.Equal("value k@1", await other.SendAsync("get k"));
+        Assert.Equal("k@2", await self.RefreshAsync(plain.Create("k", ct => Load("k", ct))));
+        await TestServers.EventuallyAsync(async () => await other.SendAsync("received") != "received 0", "the other process hears the refresh");
+        Assert.Equal("value k@2", await other.SendAsync("get k"));
+
+        // 2. Namespace: a bump in the other process makes this process's namespaced node miss at once.
+        var source = new TenantSource();
+        var tenant = new TenantNode(5, source);
+        await self.GetAsync(tenant);
+        await self.GetAsync(tenant);
+        Assert.Equal(1, source.Loads);
+        Assert.Equal("ok", await other.SendAsync("bump tenant:5"));
+        await TestServers.EventuallyAsync(() => Task.FromResult(self.InvalidationsReceived >= 1), "this process hears the bump");
+        await self.GetAsync(tenant);
+        Assert.Equal(2, source.Loads);
+
+        // 3. Distributed singleflight: both processes ask for L at once; one loads, the other waits for its value.
+        NodeDefinition<string> leased = self.BuildNode<string>("leased", new NodeMeta { Caches = [new Cache("redis", null)], DistributedLoadLease = TimeSpan.FromSeconds(10) });
+        Task<string> theirs = other.SendAsync("lease-get L");
+        Task<string> ours = self.GetAsync(leased.Create("L", ct => Load("L", ct))).AsTask();
+        Assert.Equal("value L@1", await theirs);
+        Assert.Equal("L@1", await ours);
+        Assert.Equal(1, (long)await raw.GetDatabase().StringGetAsync($"{prefix}:loads:L"));
+    }
+
+    [Fact]
+    public async Task Redis_killed_and_restarted_during_concurrent_reads_surfaces_no_errors_and_comes_back()
+    {
+        await using var server = await OwnRedis.StartAsync();
+        await using CachemeClient client = await ClientAsync(
+            Prefix(),
+            $"redis://127.0.0.1:{server.Port},connectTimeout=500,abortConnect=false,syncTimeout=500",
+            new TierResilienceOptions { OperationTimeout = TimeSpan.FromMilliseconds(200), BreakDuration = TimeSpan.FromMilliseconds(500) });
+        NodeDefinition<int> node = client.BuildNode<int>("n", new NodeMeta { Caches = [new Cache("local", TimeSpan.FromMilliseconds(50)), new Cache("redis", TimeSpan.FromMinutes(1))] });
+        long served = 0, errors = 0, servedWhileDown = 0;
+        bool down = false;
+        using var stop = new CancellationTokenSource();
+        Task[] workers = [.. Enumerable.Range(0, 16).Select(w => Task.Run(async () =>
+        {
+            var random = new Random(w);
+            while (!stop.IsCancellationRequested)
+            {
+                int n = random.Next(200);
+                try
+                {
+                    Assert.Equal(n, await client.GetAsync(node.Create($"k{n}", _ => ValueTask.FromResult(n))));
+                    Interlocked.Increment(ref served);
+                    if (Volatile.Read(ref down))
+                    {
+                        Interlocked.Increment(ref servedWhileDown);
+                    }
+                }
+                catch (Exception)
+                {
+                    Interlocked.Increment(ref errors);
+                }
+
+                await Task.Yield();
+            }
+        }))];
+
+        await TestServers.EventuallyAsync(() => Task.FromResult(Interlocked.Read(ref served) > 500), "reads before the outage");
+        server.Kill();
+        Volatile.Write(ref down, true);
+        await TestServers.EventuallyAsync(() => Task.FromResult(client.Tiers().Single(t => t.Name == "redis").Circuit == "open"), "the circuit opens", TimeSpan.FromSeconds(30));
+        await TestServers.EventuallyAsync(() => Task.FromResult(Interlocked.Read(ref servedWhileDown) > 500), "reads while redis is down", TimeSpan.FromSeconds(30));
+        await server.RestartAsync();
+        Volatile.Write(ref down, false);
+        using ConnectionMultiplexer probe = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{server.Port},allowAdmin=true");
+        await TestServers.EventuallyAsync(
+            async () => (long)await probe.GetDatabase().ExecuteAsync("DBSIZE") > 0,
+            "writes reach the restarted server",
+            TimeSpan.FromSeconds(30));
+        await stop.CancelAsync();
+        await Task.WhenAll(workers);
+
+        Assert.Equal(0, errors);
+        Assert.Equal("closed", client.Tiers().Single(t => t.Name == "redis").Circuit);
+        Assert.True(client.Stats<int>(node).TierErrorCount > 0);
+    }
+
+    [Fact]
+    public async Task A_hanging_loader_with_a_stale_value_is_answered_within_the_failover_timeout_then_refreshed()
+    {
+        await using CachemeClient client = await ClientAsync(Prefix(), TestServers.Redis);
+        var meta = new NodeMeta
+        {
+            Caches = [new Cache("local", TimeSpan.FromMilliseconds(100)), new Cache("redis", TimeSpan.FromMilliseconds(100))],
+            FailSafe = TimeSpan.FromMinutes(5),
+            FailoverTimeout = TimeSpan.FromMilliseconds(200),
+        };
+        NodeDefinition<string> node = client.BuildNode<string>("n", meta);
+        var gate = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Assert.Equal("old", await client.GetAsync(node.Create("k", _ => ValueTask.FromResult("old"))));
+        await Task.Delay(150); // let both 100 ms TTLs pass: elapsed real time is what this test is about
+
+        var clock = Stopwatch.StartNew();
+        string served = await client.GetAsync(node.Create("k", _ => new ValueTask<string>(gate.Task)));
+        clock.Stop();
+        Assert.Equal("old", served);
+        Assert.InRange(clock.ElapsedMilliseconds, 150, 1200); // FailoverTimeout 200 ms plus a margin for a shared 2-core machine
+        Assert.Equal(1, client.Stats(node).StaleServedCount);
+
+        gate.SetResult("new");
+        await TestServers.EventuallyAsync(async () => await client.GetAsync(node.Create("k", _ => ValueTask.FromResult("unexpected"))) == "new", "the background load refreshes the tiers");
+    }
+
+    [Fact]
+    public async Task Bad_credentials_fail_registration_with_a_clear_error_that_hides_the_password()
+    {
+        await using var server = await OwnRedis.StartAsync("--requirepass", "right-secret");
+        await using var client = new CachemeClient();
+        var e = await Assert.ThrowsAsync<StorageConnectionException>(() => client.RegisterStorageAsync("r", new Storage($"redis://:wrong-secret@127.0.0.1:{server.Port},connectTimeout=1000")));
+        Assert.Contains("redis://:***@", e.Message);
+        Assert.DoesNotContain("wrong-secret", e.Message);
+    }
+
+    [Fact]
+    public async Task A_dropped_sql_table_is_logged_and_the_cache_keeps_serving_from_the_loader()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"cacheme-dropped-{Guid.NewGuid():N}.db");
+        await using var client = new CachemeClient();
+        await client.RegisterStorageAsync("sql", new Storage($"sqlite:///{file}"));
+        NodeDefinition<string> node = client.BuildNode<string>("n", new NodeMeta { Caches = [new Cache("sql", null)] });
+        Assert.Equal("a", await client.GetAsync(node.Create("a", _ => ValueTask.FromResult("a"))));
+
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file}"))
+        {
+            await connection.OpenAsync();
+            await using var drop = connection.CreateCommand();
+            drop.CommandText = "DROP TABLE cacheme_data";
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        Assert.Equal("b", await client.GetAsync(node.Create("b", _ => ValueTask.FromResult("b"))));
+        Assert.True(client.Stats(node).TierErrorCount > 0);
+    }
+
+    private sealed class TenantSource
+    {
+        private int _loads;
+
+        public int Loads => _loads;
+
+        public ValueTask<string> LoadAsync() => ValueTask.FromResult($"load {Interlocked.Increment(ref _loads)}");
+    }
+
+    private sealed record TenantNode(int TenantId, TenantSource Source) : CacheNode<string>
+    {
+        private static readonly NodeMeta Config = new() { Caches = [new Cache("local", null), new Cache("redis", null)] };
+
+        public override NodeMeta Meta => Config;
+
+        public override string Key() => $"tenant:{TenantId}:profile";
+
+        public override string? Namespace() => $"tenant:{TenantId}";
+
+        public override ValueTask<string> LoadAsync(CancellationToken cancellationToken) => Source.LoadAsync();
+    }
+
+    /// <summary>A redis-server this test owns, on a free port, so killing it disturbs no other test.</summary>
+    private sealed class OwnRedis : IAsyncDisposable
+    {
+        private readonly string _dir = Directory.CreateTempSubdirectory("cacheme-own-redis").FullName;
+        private string[] _extra = [];
+        private Process? _process;
+
+        public int Port { get; } = FreePort();
+
+        public static async Task<OwnRedis> StartAsync(params string[] extra)
+        {
+            var redis = new OwnRedis { _extra = extra };
+            await redis.RestartAsync();
+            return redis;
+        }
+
+        public async Task RestartAsync()
+        {
+            _process = Process.Start(new ProcessStartInfo("redis-server", ["--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", _dir, .. _extra])
+            {
+                RedirectStandardOutput = true,
+                UseShellExecute = false,
+            })!;
+            _ = _process.StandardOutput.ReadToEndAsync();
+            await TestServers.EventuallyAsync(async () =>
+            {
+                using var socket = new TcpClient();
+                try
+                {
+                    await socket.ConnectAsync(IPAddress.Loopback, Port);
+                    return true;
+                }
+                catch (SocketException)
+                {
+                    return false;
+                }
+            }, "redis-server accepts connections");
+        }
+
+        public void Kill()
+        {
+            _process!.Kill();
+            _process.WaitForExit();
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            if (_process is { HasExited: false })
+            {
+                Kill();
+            }
+
+            _process?.Dispose();
+            return ValueTask.CompletedTask;
+        }
+
+        private static int FreePort()
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+    }
+}
