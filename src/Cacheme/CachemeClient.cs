@@ -188,9 +188,9 @@ public sealed class CachemeClient : IAsyncDisposable
         }),
     ];
 
-    /// <summary>The registered storage of that name (remote storages wrapped in the client's timeout and circuit breaker), or null.</summary>
+    /// <summary>The storage registered under that name, as its provider created it (without the client's timeout, circuit breaker or coalescing), or null.</summary>
     /// <param name="name">The storage name.</param>
-    public ICacheStorage? GetStorage(string name) => _storages.GetValueOrDefault(name);
+    public ICacheStorage? GetStorage(string name) => _storages.TryGetValue(name, out ICacheStorage? storage) ? Tier.Unwrap(storage) : null;
 
     /// <summary>Reads a node through its tier chain, loading it once on a miss however many callers wait.</summary>
     /// <typeparam name="T">The value type.</typeparam>
