@@ -19,6 +19,7 @@ public static class Program
             case "bench":
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest);
                 return 0;
+            case "hitrate": return CachemeNet.Benchmarks.HitRate.HitRateCommand.Run(rest);
             default:
                 Console.Error.WriteLine("usage: Cacheme.Benchmarks bench [BenchmarkDotNet args] | hitrate ... | replay ...");
                 await Task.CompletedTask;
