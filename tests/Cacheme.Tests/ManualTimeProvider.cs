@@ -1,4 +1,4 @@
-namespace Cacheme.Tests;
+namespace CachemeNet.Tests;
 
 /// <summary>A clock the test moves by hand.</summary>
 public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
