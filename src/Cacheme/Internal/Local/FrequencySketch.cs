@@ -48,33 +48,22 @@ internal sealed class FrequencySketch
         return min;
     }
 
-    /// <summary>Counts one occurrence of <paramref name="hash"/> (conservative update: only the smallest counters grow).</summary>
+    /// <summary>Counts one occurrence of <paramref name="hash"/> in each of its four counters that is not saturated.</summary>
     public void Increment(int hash)
     {
         ulong mixed = Mix(hash);
-        Span<int> indexes = stackalloc int[4];
-        Span<int> shifts = stackalloc int[4];
-        int min = MaxCount;
+        bool added = false;
         for (int depth = 0; depth < 4; depth++)
         {
-            (indexes[depth], shifts[depth]) = Slot(mixed, depth);
-            min = Math.Min(min, (int)((ulong)_table[indexes[depth]] >> shifts[depth]) & MaxCount);
-        }
-
-        if (min == MaxCount)
-        {
-            return;
-        }
-
-        for (int depth = 0; depth < 4; depth++)
-        {
-            if ((int)((ulong)_table[indexes[depth]] >> shifts[depth] & MaxCount) == min)
+            (int index, int shift) = Slot(mixed, depth);
+            if (((ulong)_table[index] >> shift & MaxCount) != MaxCount)
             {
-                _table[indexes[depth]] += 1L << shifts[depth];
+                _table[index] += 1L << shift;
+                added = true;
             }
         }
 
-        if (++_additions >= SampleSize)
+        if (added && ++_additions >= SampleSize)
         {
             Halve();
         }
