@@ -78,10 +78,13 @@ internal sealed class TimerWheel<TKey, TValue>
                 break;
             }
 
+            // Level 0 expires the buckets it has left behind. A coarser level also opens the bucket it has just
+            // entered, cascading those entries down to finer levels, so none waits a whole coarse span past its time.
+            long first = level == 0 ? from : from + 1;
             long buckets = Math.Min(to - from, BucketsPerLevel);
             for (long i = 0; i < buckets; i++)
             {
-                ExpireBucket((level * BucketsPerLevel) + (int)((from + i) & (BucketsPerLevel - 1)), now, expired);
+                ExpireBucket((level * BucketsPerLevel) + (int)((first + i) & (BucketsPerLevel - 1)), now, expired);
             }
         }
     }

@@ -8,6 +8,7 @@ namespace CachemeNet.Internal.Local;
 /// </summary>
 internal sealed class WindowClimber
 {
+    private const double FlatThreshold = 0.005;
     private readonly int _capacity;
     private readonly int _sampleSize;
     private readonly double _stepPercent;
@@ -38,6 +39,16 @@ internal sealed class WindowClimber
     public void RecordMiss() => _misses++;
 
     /// <summary>
+    /// Tells the climber its last adjustment could not be applied because the window is at a bound: it turns
+    /// round with a full step, so a flat hit ratio at the bound (e.g. 0 % with a one-entry window on a recency
+    /// workload) does not pin the window there.
+    /// </summary>
+    public void Rebound(int requested)
+    {
+        _step = _stepPercent * _capacity * (requested > 0 ? -1 : 1);
+    }
+
+    /// <summary>
     /// When a sample is complete, returns how many entries to grow (positive) or shrink (negative) the window by,
     /// and starts the next sample; otherwise 0.
     /// </summary>
@@ -51,10 +62,20 @@ internal sealed class WindowClimber
 
         double hitRatio = (double)_hits / requests;
         double change = hitRatio - _previousHitRatio;
-        double amount = change >= 0 ? _step : -_step;
-        _step = Math.Abs(change) >= _restartThreshold
-            ? _stepPercent * _capacity * (amount >= 0 ? 1 : -1)
-            : _decay * amount;
+        double amount;
+        if (Math.Abs(change) < FlatThreshold)
+        {
+            // A plateau: keep going the same way at the same pace, so the climber crosses flat stretches
+            // (e.g. a window too small to catch any reuse) instead of wandering on noise.
+            amount = _step;
+        }
+        else
+        {
+            amount = change >= 0 ? _step : -_step;
+            _step = Math.Abs(change) >= _restartThreshold
+                ? _stepPercent * _capacity * (amount >= 0 ? 1 : -1)
+                : _decay * amount;
+        }
         _previousHitRatio = hitRatio;
         _hits = 0;
         _misses = 0;

@@ -132,13 +132,10 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
     public override void Maintain()
     {
         int adjustment = _climber.TakeAdjustment();
-        if (adjustment > 0)
+        int applied = adjustment > 0 ? GrowWindow(adjustment) : adjustment < 0 ? ShrinkWindow(-adjustment) : 0;
+        if (adjustment != 0 && applied == 0)
         {
-            GrowWindow(adjustment);
-        }
-        else if (adjustment < 0)
-        {
-            ShrinkWindow(-adjustment);
+            _climber.Rebound(adjustment);
         }
     }
 
@@ -190,12 +187,12 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
         }
     }
 
-    private void GrowWindow(int amount)
+    private int GrowWindow(int amount)
     {
         int quota = Math.Min(Math.Min(amount, _protectedMaximum), TransferLimit);
         if (quota <= 0)
         {
-            return;
+            return 0;
         }
 
         _protectedMaximum -= quota;
@@ -213,20 +210,23 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
             entry.Queue = EntryQueue.Window;
             _window.AddLast(entry);
         }
+
+        return quota;
     }
 
-    private void ShrinkWindow(int amount)
+    private int ShrinkWindow(int amount)
     {
         int quota = Math.Min(Math.Min(amount, _windowMaximum - 1), TransferLimit);
         if (quota <= 0)
         {
-            return;
+            return 0;
         }
 
         _protectedMaximum += quota;
         _windowMaximum -= quota;
         MoveWindowOverflowToProbation();
         _candidate = null;
+        return quota;
     }
 
     private AccessOrderDeque<TKey, TValue> QueueOf(LocalEntry<TKey, TValue> entry) => entry.Queue switch
