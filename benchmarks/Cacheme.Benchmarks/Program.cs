@@ -20,6 +20,7 @@ public static class Program
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest);
                 return 0;
             case "hitrate": return CachemeNet.Benchmarks.HitRate.HitRateCommand.Run(rest);
+            case "local-memory": return CachemeNet.Benchmarks.LocalTier.MemoryPerEntryCommand.Run(rest);
             default:
                 Console.Error.WriteLine("usage: Cacheme.Benchmarks bench [BenchmarkDotNet args] | hitrate ... | replay ...");
                 await Task.CompletedTask;
