@@ -45,28 +45,10 @@ public class LocalTierBenchmarks
     }
 
     [Benchmark(OperationsPerInvoke = OperationsPerThread)]
-    public int TryGetHit() => Run(static (cache, keys, value, from) =>
-    {
-        int found = 0;
-        for (int i = from; i < from + OperationsPerThread; i++)
-        {
-            found += cache.TryGet(keys[i], out _) ? 1 : 0;
-        }
-
-        return found;
-    }, _hitKeys);
+    public int TryGetHit() => Run(ReadAll, _hitKeys);
 
     [Benchmark(OperationsPerInvoke = OperationsPerThread)]
-    public int TryGetMiss() => Run(static (cache, keys, value, from) =>
-    {
-        int found = 0;
-        for (int i = from; i < from + OperationsPerThread; i++)
-        {
-            found += cache.TryGet(keys[i], out _) ? 1 : 0;
-        }
-
-        return found;
-    }, _missKeys);
+    public int TryGetMiss() => Run(ReadAll, _missKeys);
 
     [Benchmark(OperationsPerInvoke = OperationsPerThread)]
     public int Set() => Run(static (cache, keys, value, from) =>
@@ -98,6 +80,17 @@ public class LocalTierBenchmarks
 
         return found;
     }, _zipfKeys);
+
+    private static int ReadAll(CacheUnderTest cache, int[] keys, object value, int from)
+    {
+        int found = 0;
+        for (int i = from; i < from + OperationsPerThread; i++)
+        {
+            found += cache.TryGet(keys[i], out _) ? 1 : 0;
+        }
+
+        return found;
+    }
 
     private int Run(Func<CacheUnderTest, int[], object, int, int> body, int[] keys)
     {

@@ -164,27 +164,29 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
         return (NextRandom() & 127) == 0;
     }
 
+    /// <summary>Moves the window's overflow to probation; the first one moved is this round's admission candidate.</summary>
     private void MoveWindowOverflowToProbation()
     {
-        while (_window.Count > _windowMaximum)
-        {
-            LocalEntry<TKey, TValue> entry = _window.First!;
-            _window.Remove(entry);
-            entry.Queue = EntryQueue.Probation;
-            _probation.AddLast(entry);
-            _candidate ??= entry;
-        }
+        LocalEntry<TKey, TValue>? firstMoved = MoveOverflowToProbation(_window, _windowMaximum);
+        _candidate ??= firstMoved;
     }
 
-    private void DemoteFromProtected()
+    private void DemoteFromProtected() => MoveOverflowToProbation(_protected, _protectedMaximum);
+
+    /// <summary>Moves the least recent entries of <paramref name="queue"/> to probation's tail until it fits; returns the first moved.</summary>
+    private LocalEntry<TKey, TValue>? MoveOverflowToProbation(AccessOrderDeque<TKey, TValue> queue, int maximum)
     {
-        while (_protected.Count > _protectedMaximum)
+        LocalEntry<TKey, TValue>? firstMoved = null;
+        while (queue.Count > maximum)
         {
-            LocalEntry<TKey, TValue> entry = _protected.First!;
-            _protected.Remove(entry);
+            LocalEntry<TKey, TValue> entry = queue.First!;
+            queue.Remove(entry);
             entry.Queue = EntryQueue.Probation;
             _probation.AddLast(entry);
+            firstMoved ??= entry;
         }
+
+        return firstMoved;
     }
 
     private int GrowWindow(int amount)
