@@ -23,8 +23,10 @@ public static class Program
                 return await Replay.ChaosCommand.RunAsync(rest);
             case "replay":
                 return await Replay.ReplayCommand.RunAsync(rest);
+            case "hitrate": return CachemeNet.Benchmarks.HitRate.HitRateCommand.Run(rest);
+            case "local-memory": return CachemeNet.Benchmarks.LocalTier.MemoryPerEntryCommand.Run(rest);
             default:
-                Console.Error.WriteLine("usage: Cacheme.Benchmarks bench [BenchmarkDotNet args] | hitrate ... | replay ...");
+                Console.Error.WriteLine("usage: Cacheme.Benchmarks bench [BenchmarkDotNet args] | hitrate ... | local-memory | replay ... | chaos ...");
                 await Task.CompletedTask;
                 return command == "help" ? 0 : 2;
         }

@@ -11,10 +11,14 @@ internal sealed class LocalStorageProvider : IStorageProvider
     {
         string policy = storage.Url[(storage.Scheme.Length + 3)..].TrimEnd('/').ToLowerInvariant();
         int size = storage.Size ?? DefaultSize;
+        if (size <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(storage), size, $"Local storage '{storage.RedactedUrl}' needs a positive size.");
+        }
+
         ICacheStorage created = policy switch
         {
-            "lru" => new LruLocalStorage(size, context.TimeProvider),
-            "tlfu" => new LruLocalStorage(size, context.TimeProvider),
+            "lru" or "tlfu" => LocalCacheStorage.Create(policy, size, context.TimeProvider),
             _ => throw new NotSupportedException($"Unknown local storage policy '{policy}' in '{storage.RedactedUrl}'; use local://lru or local://tlfu."),
         };
         return ValueTask.FromResult(created);

@@ -1,0 +1,72 @@
+using System.Globalization;
+
+namespace CachemeNet.Benchmarks.HitRate;
+
+/// <summary>
+/// Replays every row of ANCHORS.csv with this library's tlfu and lru and the simulator's opt, printing them beside
+/// the reference numbers, then checks the targets: on every row tlfu ≥ max(LRU, ConcurrentLfu) − 0.5, and on
+/// average tlfu ≥ ConcurrentLfu + 2.
+/// </summary>
+internal static class AnchorComparison
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    private static readonly Dictionary<string, (string File, TraceFormat Format)> TraceFiles = new(StringComparer.Ordinal)
+    {
+        ["gli"] = ("lirs-gli.trace.gz", TraceFormat.Lirs),
+        ["loop"] = ("lirs-loop.trace.gz", TraceFormat.Lirs),
+        ["multi1"] = ("lirs-multi1.trace.gz", TraceFormat.Lirs),
+        ["multi2"] = ("lirs-multi2.trace.gz", TraceFormat.Lirs),
+        ["multi3"] = ("lirs-multi3.trace.gz", TraceFormat.Lirs),
+        ["sprite"] = ("lirs-sprite.trace.gz", TraceFormat.Lirs),
+        ["2_pools"] = ("lirs-2_pools.trace.gz", TraceFormat.Lirs),
+        ["corda"] = ("corda-vaultservice.gz", TraceFormat.Corda),
+        ["oltp"] = ("arc-oltp.gz", TraceFormat.Arc),
+        ["p3"] = ("arc-p3.gz", TraceFormat.Arc),
+    };
+
+    public static int Run(string anchorsPath, string traceDirectory, HashSet<string>? only)
+    {
+        List<AnchorRow> rows = [.. File.ReadLines(anchorsPath).Skip(1).Where(l => l.Length > 0).Select(AnchorRow.Parse)];
+        Console.WriteLine("trace,size,LRU,ConcurrentLfu,OPT,lru,tlfu,opt,tlfu-max(LRU;CLfu),tlfu-CLfu,row_target");
+        double sumOverLfu = 0;
+        int count = 0;
+        int missed = 0;
+        double worst = double.MaxValue;
+        foreach (IGrouping<string, AnchorRow> group in rows.Where(r => only is null || only.Contains(r.Trace)).GroupBy(r => r.Trace))
+        {
+            (string file, TraceFormat format) = TraceFiles[group.Key];
+            long[] keys = TraceReader.Read(Path.Combine(traceDirectory, file), format);
+            int[]? nextUses = null;
+            foreach (AnchorRow row in group)
+            {
+                double lru = HitRateCommand.Percent(HitRateCommand.Replay(keys, "lru", row.Size, ref nextUses), keys.Length);
+                double tlfu = HitRateCommand.Percent(HitRateCommand.Replay(keys, "tlfu", row.Size, ref nextUses), keys.Length);
+                double opt = HitRateCommand.Percent(HitRateCommand.Replay(keys, "opt", row.Size, ref nextUses), keys.Length);
+                double overBest = tlfu - Math.Max(row.Lru, row.ConcurrentLfu);
+                double overLfu = tlfu - row.ConcurrentLfu;
+                bool met = overBest >= -0.5;
+                missed += met ? 0 : 1;
+                worst = Math.Min(worst, overBest);
+                sumOverLfu += overLfu;
+                count++;
+                Console.WriteLine(string.Create(Invariant,
+                    $"{row.Trace},{row.Size},{row.Lru:F2},{row.ConcurrentLfu:F2},{row.Opt:F2},{lru:F2},{tlfu:F2},{opt:F2},{overBest:+0.00;-0.00},{overLfu:+0.00;-0.00},{(met ? "met" : "MISSED")}"));
+            }
+        }
+
+        double average = count == 0 ? 0 : sumOverLfu / count;
+        Console.WriteLine(string.Create(Invariant, $"# rows: {count}; rows below max(LRU, ConcurrentLfu) - 0.5: {missed}; worst margin {worst:+0.00;-0.00} points"));
+        Console.WriteLine(string.Create(Invariant, $"# average tlfu - ConcurrentLfu: {average:+0.00;-0.00} points (target +2.00: {(average >= 2 ? "met" : "MISSED")})"));
+        return 0;
+    }
+
+    private sealed record AnchorRow(string Trace, int Size, double Lru, double ConcurrentLfu, double Opt)
+    {
+        public static AnchorRow Parse(string line)
+        {
+            string[] c = line.Split(',');
+            return new AnchorRow(c[0], int.Parse(c[3], Invariant), double.Parse(c[4], Invariant), double.Parse(c[6], Invariant), double.Parse(c[7], Invariant));
+        }
+    }
+}

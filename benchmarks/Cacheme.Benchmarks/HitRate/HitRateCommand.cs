@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace CachemeNet.Benchmarks.HitRate;
+
+/// <summary>
+/// The <c>hitrate</c> command.
+/// <code>
+/// hitrate --trace FILE --format lirs|arc|corda|keys --sizes 250,500 [--policies tlfu,lru,opt]
+///     prints "trace,policy,size,requests,hit_ratio" lines (hit ratio in percent).
+/// hitrate --anchors ANCHORS.csv [--traces DIR] [--only gli,sprite]
+///     replays every row of ANCHORS.csv with tlfu, lru and opt and prints them beside the reference numbers.
+/// </code>
+/// </summary>
+internal static class HitRateCommand
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    public static int Run(string[] args)
+    {
+        Dictionary<string, string> options = ParseOptions(args);
+        if (options.TryGetValue("anchors", out string? anchors))
+        {
+            string traces = options.GetValueOrDefault("traces") ?? Path.GetDirectoryName(Path.GetFullPath(anchors))!;
+            HashSet<string>? only = options.TryGetValue("only", out string? list) ? [.. list.Split(',')] : null;
+            return AnchorComparison.Run(anchors, traces, only);
+        }
+
+        if (!options.TryGetValue("trace", out string? trace) || !options.TryGetValue("sizes", out string? sizes))
+        {
+            Console.Error.WriteLine("usage: hitrate --trace FILE --format lirs|arc|corda|keys --sizes 250,500 [--policies tlfu,lru,opt]");
+            Console.Error.WriteLine("       hitrate --anchors ANCHORS.csv [--traces DIR] [--only gli,sprite]");
+            return 2;
+        }
+
+        TraceFormat format = TraceReader.ParseFormat(options.GetValueOrDefault("format") ?? "lirs");
+        string[] policies = (options.GetValueOrDefault("policies") ?? "tlfu,lru,opt").Split(',', StringSplitOptions.RemoveEmptyEntries);
+        long[] keys = TraceReader.Read(trace, format);
+        string name = TraceName(trace);
+        Console.WriteLine("trace,policy,size,requests,hit_ratio");
+        int[]? nextUses = null;
+        foreach (int size in sizes.Split(',').Select(s => int.Parse(s, Invariant)))
+        {
+            foreach (string policy in policies)
+            {
+                var clock = Stopwatch.StartNew();
+                long hits = Replay(keys, policy, size, ref nextUses);
+                Console.WriteLine(string.Create(Invariant, $"{name},{policy},{size},{keys.Length},{Percent(hits, keys.Length):F2}"));
+                Console.Error.WriteLine(string.Create(Invariant, $"  ({policy} at {size}: {clock.Elapsed.TotalSeconds:F2} s)"));
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>Hits of <paramref name="policy"/> (tlfu, lru or opt) over <paramref name="keys"/> at <paramref name="size"/>.</summary>
+    public static long Replay(long[] keys, string policy, int size, ref int[]? nextUses)
+    {
+        if (policy == "opt")
+        {
+            nextUses ??= OptimalSimulator.NextUses(keys);
+            return OptimalSimulator.Hits(keys, nextUses, size);
+        }
+
+        return PolicySimulator.Hits(keys, policy, size);
+    }
+
+    public static double Percent(long hits, long requests) => requests == 0 ? 0 : 100.0 * hits / requests;
+
+    private static string TraceName(string path)
+    {
+        string name = Path.GetFileName(path);
+        foreach (string suffix in new[] { ".gz", ".trace" })
+        {
+            if (name.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                name = name[..^suffix.Length];
+            }
+        }
+
+        return name;
+    }
+
+    private static Dictionary<string, string> ParseOptions(string[] args)
+    {
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+            {
+                throw new ArgumentException($"Expected '--name value', got '{args[i]}'.");
+            }
+
+            options[args[i][2..]] = args[++i];
+        }
+
+        return options;
+    }
+}

@@ -1,0 +1,44 @@
+using BenchmarkDotNet.Attributes;
+
+namespace CachemeNet.Benchmarks.LocalTier;
+
+/// <summary>
+/// A local hit through <c>CachemeClient.GetAsync</c> with a <c>local://tlfu</c> tier: time and bytes allocated.
+/// Run: <c>dotnet run -c Release --project benchmarks/Cacheme.Benchmarks -- bench --filter '*GetAsyncLocalHit*' --job short</c>
+/// </summary>
+[MemoryDiagnoser]
+public class GetAsyncLocalHitBenchmarks
+{
+    private static readonly NodeMeta Meta = new() { Caches = [new Cache("local", null)] };
+    private CachemeClient _client = null!;
+    private UserNode _node = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _client = new CachemeClient();
+        _client.RegisterStorageAsync("local", new Storage("local://tlfu", 10_000)).GetAwaiter().GetResult();
+        _node = new UserNode(42);
+        _client.GetAsync(_node).AsTask().GetAwaiter().GetResult();
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _client.DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    [Benchmark]
+    public string LocalHit()
+    {
+        ValueTask<string> pending = _client.GetAsync(_node);
+        return pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+    }
+
+    /// <summary>A node whose key is its user id.</summary>
+    public sealed record UserNode(int Id) : CacheNode<string>
+    {
+        public override NodeMeta Meta => GetAsyncLocalHitBenchmarks.Meta;
+
+        public override string Key() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"user:{Id}");
+
+        public override ValueTask<string> LoadAsync(CancellationToken cancellationToken) => ValueTask.FromResult("user");
+    }
+}

@@ -1,0 +1,265 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+
+namespace CachemeNet.Internal.Local;
+
+/// <summary>
+/// A thread-safe cache bounded to a number of entries, with per-entry expiry. Reads take no lock: they look the
+/// entry up in a concurrent dictionary, check its expiry and record the access in a lossy striped buffer.
+/// Writes, removals and the draining of those buffers run under one maintenance lock, which owns the eviction
+/// policy and the timer wheel. New keys are linked and the excess evicted before they become visible, so the
+/// dictionary never holds more than the capacity.
+/// </summary>
+internal sealed class BoundedLocalCache<TKey, TValue> : IThreadPoolWorkItem
+    where TKey : notnull
+{
+    private const int Idle = 0;
+    private const int Scheduled = 1;
+
+    private readonly ConcurrentDictionary<TKey, LocalEntry<TKey, TValue>> _map;
+    private readonly IEqualityComparer<TKey> _comparer;
+    private readonly EvictionPolicy<TKey, TValue> _policy;
+    private readonly StripedReadBuffer<LocalEntry<TKey, TValue>> _reads;
+    private readonly TimerWheel<TKey, TValue> _wheel;
+    private readonly Action<LocalEntry<TKey, TValue>> _expire;
+    private readonly TimeProvider _time;
+    private readonly double _ticksPerTimestamp;
+    private readonly MaintenanceMode _mode;
+    private readonly Lock _lock = new();
+    private int _drainStatus;
+
+    public BoundedLocalCache(EvictionPolicy<TKey, TValue> policy, TimeProvider time, MaintenanceMode mode, IEqualityComparer<TKey>? comparer = null)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(time);
+        _policy = policy;
+        _time = time;
+        _mode = mode;
+        _comparer = comparer ?? EqualityComparer<TKey>.Default;
+        _ticksPerTimestamp = (double)TimeSpan.TicksPerSecond / time.TimestampFrequency;
+        _map = new ConcurrentDictionary<TKey, LocalEntry<TKey, TValue>>(Environment.ProcessorCount, Math.Min(policy.Capacity, 1 << 16), _comparer);
+        _reads = new StripedReadBuffer<LocalEntry<TKey, TValue>>(Environment.ProcessorCount * 4);
+        _wheel = new TimerWheel<TKey, TValue>(Now());
+        _expire = ExpireLocked;
+    }
+
+    public int Capacity => _policy.Capacity;
+
+    /// <summary>Entries held; never more than <see cref="Capacity"/>. Expired entries not yet collected are included.</summary>
+    public int Count => _map.Count;
+
+    /// <summary>The policy (for tests and the simulator; touch it only through this cache).</summary>
+    internal EvictionPolicy<TKey, TValue> Policy => _policy;
+
+    /// <summary>Looks up a live entry without taking a lock.</summary>
+    public bool TryGet(TKey key, [MaybeNullWhen(false)] out TValue value)
+    {
+        if (_map.TryGetValue(key, out LocalEntry<TKey, TValue>? entry))
+        {
+            if (entry.ExpiresAt == LocalEntry<TKey, TValue>.NoExpiry || entry.ExpiresAt > Now())
+            {
+                RecordRead(entry);
+                value = entry.Value;
+                return true;
+            }
+
+            ScheduleDrain();
+        }
+
+        value = default;
+        return false;
+    }
+
+    /// <summary>Adds or replaces the value of <paramref name="key"/>; a non-positive TTL removes it instead.</summary>
+    public void Set(TKey key, TValue value, TimeSpan? ttl)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        long expiresAt = LocalEntry<TKey, TValue>.NoExpiry;
+        if (ttl is { } timeToLive)
+        {
+            if (timeToLive <= TimeSpan.Zero)
+            {
+                Remove(key);
+                return;
+            }
+
+            long now = Now();
+            expiresAt = timeToLive.Ticks >= LocalEntry<TKey, TValue>.NoExpiry - now ? LocalEntry<TKey, TValue>.NoExpiry - 1 : now + timeToLive.Ticks;
+        }
+
+        var entry = new LocalEntry<TKey, TValue>(key, value, _comparer.GetHashCode(key), expiresAt);
+        lock (_lock)
+        {
+            MaintainLocked();
+            if (_map.TryGetValue(key, out LocalEntry<TKey, TValue>? existing))
+            {
+                _map[key] = entry;
+                _wheel.Deschedule(existing);
+                _policy.OnReplace(existing, entry);
+                existing.Queue = EntryQueue.Retired;
+                Schedule(entry);
+                return;
+            }
+
+            _policy.OnAdd(entry);
+            bool admitted = true;
+            while (_policy.Count > _policy.Capacity)
+            {
+                LocalEntry<TKey, TValue> victim = _policy.EvictOne();
+                victim.Queue = EntryQueue.Retired;
+                if (victim == entry)
+                {
+                    admitted = false;
+                }
+                else
+                {
+                    _map.TryRemove(new KeyValuePair<TKey, LocalEntry<TKey, TValue>>(victim.Key, victim));
+                    _wheel.Deschedule(victim);
+                }
+            }
+
+            if (admitted)
+            {
+                _map[key] = entry;
+                Schedule(entry);
+            }
+        }
+    }
+
+    /// <summary>Removes <paramref name="key"/>; returns whether a live entry was removed.</summary>
+    public bool Remove(TKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        lock (_lock)
+        {
+            if (!_map.TryRemove(key, out LocalEntry<TKey, TValue>? entry))
+            {
+                return false;
+            }
+
+            _policy.OnRemove(entry);
+            _wheel.Deschedule(entry);
+            entry.Queue = EntryQueue.Retired;
+            return entry.ExpiresAt == LocalEntry<TKey, TValue>.NoExpiry || entry.ExpiresAt > Now();
+        }
+    }
+
+    /// <summary>Removes every entry.</summary>
+    public void Clear()
+    {
+        lock (_lock)
+        {
+            _reads.Clear();
+            _map.Clear();
+            _policy.Clear();
+            _wheel.Clear();
+        }
+    }
+
+    /// <summary>Applies buffered reads, expires due entries and adapts the policy now.</summary>
+    public void Maintain()
+    {
+        lock (_lock)
+        {
+            MaintainLocked();
+        }
+    }
+
+    void IThreadPoolWorkItem.Execute()
+    {
+        lock (_lock)
+        {
+            Volatile.Write(ref _drainStatus, Idle);
+            MaintainLocked();
+        }
+    }
+
+    private long Now() => (long)(_time.GetTimestamp() * _ticksPerTimestamp);
+
+    private void RecordRead(LocalEntry<TKey, TValue> entry)
+    {
+        ReadBufferStatus status = _reads.TryAdd(entry);
+        if (status == ReadBufferStatus.Recorded)
+        {
+            return;
+        }
+
+        if (_mode == MaintenanceMode.Synchronous)
+        {
+            lock (_lock)
+            {
+                MaintainLocked();
+                if (entry.Queue != EntryQueue.Retired)
+                {
+                    _policy.OnAccess(entry);
+                }
+            }
+        }
+        else if (status == ReadBufferStatus.Full)
+        {
+            ScheduleDrain();
+        }
+    }
+
+    private void ScheduleDrain()
+    {
+        if (_mode == MaintenanceMode.Synchronous)
+        {
+            if (_lock.TryEnter())
+            {
+                try
+                {
+                    MaintainLocked();
+                }
+                finally
+                {
+                    _lock.Exit();
+                }
+            }
+        }
+        else if (Volatile.Read(ref _drainStatus) == Idle && Interlocked.CompareExchange(ref _drainStatus, Scheduled, Idle) == Idle)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
+    }
+
+    private void MaintainLocked()
+    {
+        var consumer = new AccessConsumer(_policy);
+        _reads.Drain(ref consumer);
+        if (_wheel.Count > 0)
+        {
+            _wheel.Advance(Now(), _expire);
+        }
+
+        _policy.Maintain();
+    }
+
+    private void Schedule(LocalEntry<TKey, TValue> entry)
+    {
+        if (entry.ExpiresAt != LocalEntry<TKey, TValue>.NoExpiry)
+        {
+            _wheel.Schedule(entry);
+        }
+    }
+
+    private void ExpireLocked(LocalEntry<TKey, TValue> entry)
+    {
+        if (_map.TryRemove(new KeyValuePair<TKey, LocalEntry<TKey, TValue>>(entry.Key, entry)))
+        {
+            _policy.OnRemove(entry);
+            entry.Queue = EntryQueue.Retired;
+        }
+    }
+
+    private readonly struct AccessConsumer(EvictionPolicy<TKey, TValue> policy) : IReadConsumer<LocalEntry<TKey, TValue>>
+    {
+        public void Consume(LocalEntry<TKey, TValue> item)
+        {
+            if (item.Queue != EntryQueue.Retired)
+            {
+                policy.OnAccess(item);
+            }
+        }
+    }
+}

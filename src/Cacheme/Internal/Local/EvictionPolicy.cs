@@ -1,0 +1,44 @@
+namespace CachemeNet.Internal.Local;
+
+/// <summary>
+/// An eviction policy: the access-order bookkeeping behind a bounded cache. Every member is called under the
+/// cache's maintenance lock, so implementations need no synchronisation of their own.
+/// </summary>
+internal abstract class EvictionPolicy<TKey, TValue>
+    where TKey : notnull
+{
+    protected EvictionPolicy(int capacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
+        Capacity = capacity;
+    }
+
+    /// <summary>The most entries the cache may hold.</summary>
+    public int Capacity { get; }
+
+    /// <summary>The entries linked.</summary>
+    public abstract int Count { get; }
+
+    /// <summary>Links a new entry (a miss that was filled).</summary>
+    public abstract void OnAdd(LocalEntry<TKey, TValue> entry);
+
+    /// <summary>Records a hit on a linked entry.</summary>
+    public abstract void OnAccess(LocalEntry<TKey, TValue> entry);
+
+    /// <summary>Unlinks an entry that was removed or expired.</summary>
+    public abstract void OnRemove(LocalEntry<TKey, TValue> entry);
+
+    /// <summary>Puts <paramref name="replacement"/> in the place of <paramref name="existing"/> (an update) and records the access.</summary>
+    public abstract void OnReplace(LocalEntry<TKey, TValue> existing, LocalEntry<TKey, TValue> replacement);
+
+    /// <summary>Chooses, unlinks and returns one victim; called while <see cref="Count"/> exceeds <see cref="Capacity"/>.</summary>
+    public abstract LocalEntry<TKey, TValue> EvictOne();
+
+    /// <summary>Periodic adaptation after buffered reads were applied.</summary>
+    public virtual void Maintain()
+    {
+    }
+
+    /// <summary>Unlinks every entry, marking each retired.</summary>
+    public abstract void Clear();
+}

@@ -1,0 +1,249 @@
+namespace CachemeNet.Internal.Local;
+
+/// <summary>
+/// Window TinyLFU: new entries enter a small LRU admission window; entries leaving it compete for the main
+/// space, a segmented LRU (probation, then protected once hit again). A window candidate replaces the probation
+/// victim only if the frequency sketch says it is more popular. To resist hash flooding (an attacker raising a
+/// victim's estimate), a warm candidate that does not win is still admitted at random once in 128 times, and the
+/// sketch is seeded per instance. The window's share of the capacity is tuned by a <see cref="WindowClimber"/>.
+/// </summary>
+internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, TValue>
+    where TKey : notnull
+{
+    private const double InitialWindowPercent = 0.01;
+    private const double ProtectedPercent = 0.80;
+    private const int FloodGuardMinimumFrequency = 6;
+    private const int TransferLimit = 1000;
+
+    private readonly AccessOrderDeque<TKey, TValue> _window = new();
+    private readonly AccessOrderDeque<TKey, TValue> _probation = new();
+    private readonly AccessOrderDeque<TKey, TValue> _protected = new();
+    private readonly FrequencySketch _sketch;
+    private readonly WindowClimber _climber;
+    private ulong _random;
+    private int _windowMaximum;
+    private int _protectedMaximum;
+    private LocalEntry<TKey, TValue>? _candidate;
+
+    /// <param name="capacity">The most entries held.</param>
+    /// <param name="seed">Random seed for the sketch's hashing and the flood guard.</param>
+    public WindowTinyLfuPolicy(int capacity, ulong seed)
+        : base(capacity)
+    {
+        _windowMaximum = Math.Max(1, (int)(capacity * InitialWindowPercent));
+        _protectedMaximum = (int)((capacity - _windowMaximum) * ProtectedPercent);
+        _sketch = new FrequencySketch(capacity, seed);
+        _climber = new WindowClimber(capacity, _sketch.SampleSize, stepPercent: 0.0625, restartThreshold: 0.05, decay: 0.98);
+        _random = seed | 1;
+    }
+
+    public override int Count => _window.Count + _probation.Count + _protected.Count;
+
+    /// <summary>The admission window's current maximum (for tests and the simulator).</summary>
+    public int WindowMaximum => _windowMaximum;
+
+    public override void OnAdd(LocalEntry<TKey, TValue> entry)
+    {
+        _candidate = null;
+        _sketch.Increment(entry.Hash);
+        _climber.RecordMiss();
+        entry.Queue = EntryQueue.Window;
+        _window.AddLast(entry);
+    }
+
+    public override void OnAccess(LocalEntry<TKey, TValue> entry)
+    {
+        _sketch.Increment(entry.Hash);
+        _climber.RecordHit();
+        switch (entry.Queue)
+        {
+            case EntryQueue.Window:
+                _window.MoveToLast(entry);
+                break;
+            case EntryQueue.Probation:
+                _probation.Remove(entry);
+                entry.Queue = EntryQueue.Protected;
+                _protected.AddLast(entry);
+                DemoteFromProtected();
+                break;
+            case EntryQueue.Protected:
+                _protected.MoveToLast(entry);
+                break;
+            default:
+                break;
+        }
+    }
+
+    public override void OnRemove(LocalEntry<TKey, TValue> entry)
+    {
+        if (entry == _candidate)
+        {
+            _candidate = entry.Next;
+        }
+
+        QueueOf(entry).Remove(entry);
+    }
+
+    public override void OnReplace(LocalEntry<TKey, TValue> existing, LocalEntry<TKey, TValue> replacement)
+    {
+        if (existing == _candidate)
+        {
+            _candidate = replacement;
+        }
+
+        replacement.Queue = existing.Queue;
+        QueueOf(existing).Replace(existing, replacement);
+        OnAccess(replacement);
+    }
+
+    public override LocalEntry<TKey, TValue> EvictOne()
+    {
+        MoveWindowOverflowToProbation();
+        LocalEntry<TKey, TValue>? victim = _probation.First;
+        LocalEntry<TKey, TValue>? candidate = _candidate;
+        if (victim is null)
+        {
+            victim = _protected.First ?? _window.First ?? throw new InvalidOperationException("Nothing to evict.");
+            QueueOf(victim).Remove(victim);
+            return victim;
+        }
+
+        LocalEntry<TKey, TValue> evicted;
+        if (candidate is null || candidate == victim)
+        {
+            evicted = victim;
+            _candidate = candidate is null ? null : victim.Next;
+        }
+        else if (Admit(candidate, victim))
+        {
+            evicted = victim;
+            _candidate = candidate.Next;
+        }
+        else
+        {
+            evicted = candidate;
+            _candidate = candidate.Next;
+        }
+
+        _probation.Remove(evicted);
+        return evicted;
+    }
+
+    public override void Maintain()
+    {
+        int adjustment = _climber.TakeAdjustment();
+        int applied = adjustment > 0 ? GrowWindow(adjustment) : adjustment < 0 ? ShrinkWindow(-adjustment) : 0;
+        if (adjustment != 0 && applied == 0)
+        {
+            _climber.Rebound(adjustment);
+        }
+    }
+
+    public override void Clear()
+    {
+        _window.Clear();
+        _probation.Clear();
+        _protected.Clear();
+        _candidate = null;
+    }
+
+    private bool Admit(LocalEntry<TKey, TValue> candidate, LocalEntry<TKey, TValue> victim)
+    {
+        int candidateFrequency = _sketch.Frequency(candidate.Hash);
+        int victimFrequency = _sketch.Frequency(victim.Hash);
+        if (candidateFrequency > victimFrequency)
+        {
+            return true;
+        }
+
+        if (candidateFrequency < FloodGuardMinimumFrequency)
+        {
+            return false;
+        }
+
+        return (NextRandom() & 127) == 0;
+    }
+
+    /// <summary>Moves the window's overflow to probation; the first one moved is this round's admission candidate.</summary>
+    private void MoveWindowOverflowToProbation()
+    {
+        LocalEntry<TKey, TValue>? firstMoved = MoveOverflowToProbation(_window, _windowMaximum);
+        _candidate ??= firstMoved;
+    }
+
+    private void DemoteFromProtected() => MoveOverflowToProbation(_protected, _protectedMaximum);
+
+    /// <summary>Moves the least recent entries of <paramref name="queue"/> to probation's tail until it fits; returns the first moved.</summary>
+    private LocalEntry<TKey, TValue>? MoveOverflowToProbation(AccessOrderDeque<TKey, TValue> queue, int maximum)
+    {
+        LocalEntry<TKey, TValue>? firstMoved = null;
+        while (queue.Count > maximum)
+        {
+            LocalEntry<TKey, TValue> entry = queue.First!;
+            queue.Remove(entry);
+            entry.Queue = EntryQueue.Probation;
+            _probation.AddLast(entry);
+            firstMoved ??= entry;
+        }
+
+        return firstMoved;
+    }
+
+    private int GrowWindow(int amount)
+    {
+        int quota = Math.Min(Math.Min(amount, _protectedMaximum), TransferLimit);
+        if (quota <= 0)
+        {
+            return 0;
+        }
+
+        _protectedMaximum -= quota;
+        _windowMaximum += quota;
+        DemoteFromProtected();
+        for (int moved = 0; moved < quota; moved++)
+        {
+            LocalEntry<TKey, TValue>? entry = _probation.First ?? _protected.First;
+            if (entry is null)
+            {
+                break;
+            }
+
+            QueueOf(entry).Remove(entry);
+            entry.Queue = EntryQueue.Window;
+            _window.AddLast(entry);
+        }
+
+        return quota;
+    }
+
+    private int ShrinkWindow(int amount)
+    {
+        int quota = Math.Min(Math.Min(amount, _windowMaximum - 1), TransferLimit);
+        if (quota <= 0)
+        {
+            return 0;
+        }
+
+        _protectedMaximum += quota;
+        _windowMaximum -= quota;
+        MoveWindowOverflowToProbation();
+        _candidate = null;
+        return quota;
+    }
+
+    private AccessOrderDeque<TKey, TValue> QueueOf(LocalEntry<TKey, TValue> entry) => entry.Queue switch
+    {
+        EntryQueue.Window => _window,
+        EntryQueue.Probation => _probation,
+        EntryQueue.Protected => _protected,
+        _ => throw new InvalidOperationException($"Entry is not linked ({entry.Queue})."),
+    };
+
+    private ulong NextRandom()
+    {
+        _random ^= _random << 13;
+        _random ^= _random >> 7;
+        _random ^= _random << 17;
+        return _random;
+    }
+}

@@ -1,0 +1,267 @@
+using CachemeNet.Internal.Local;
+using FsCheck;
+using FsCheck.Fluent;
+
+namespace CachemeNet.Tests.Local;
+
+public sealed class BoundedLocalCacheTests
+{
+    private enum OpKind
+    {
+        Get,
+        Set,
+        SetWithTtl,
+        Remove,
+        Advance,
+    }
+
+    private sealed record Op(OpKind Kind, int Key, int Value, int Seconds);
+
+    private sealed record Scenario(string Policy, int Capacity, bool ThreadPool, Op[] Ops)
+    {
+        public override string ToString() => $"{Policy} capacity={Capacity} threadPool={ThreadPool}: {string.Join(' ', Ops.Select(o => $"{o.Kind}({o.Key},{o.Value},{o.Seconds}s)"))}";
+    }
+
+    private static readonly Gen<Op> OpGen =
+        from kind in Gen.Frequency((4, Gen.Constant(OpKind.Get)), (3, Gen.Constant(OpKind.Set)), (2, Gen.Constant(OpKind.SetWithTtl)), (1, Gen.Constant(OpKind.Remove)), (1, Gen.Constant(OpKind.Advance)))
+        from key in Gen.Choose(0, 15)
+        from value in Gen.Choose(0, 1_000_000)
+        from seconds in Gen.Choose(1, 300)
+        select new Op(kind, key, value, seconds);
+
+    private static readonly Gen<Scenario> ScenarioGen =
+        from policy in Gen.Elements("lru", "tlfu")
+        from capacity in Gen.Choose(1, 10)
+        from threadPool in Gen.Elements(false, true)
+        from ops in Gen.ListOf(OpGen)
+        select new Scenario(policy, capacity, threadPool, [.. ops]);
+
+    internal static BoundedLocalCache<int, string> Create(string policy, int capacity, TimeProvider time, MaintenanceMode mode) => new(
+        policy == "lru" ? new LruPolicy<int, string>(capacity) : new WindowTinyLfuPolicy<int, string>(capacity, 42),
+        time,
+        mode);
+
+    [Fact]
+    public void Matches_a_reference_model_never_exceeds_capacity_and_never_returns_expired_or_stale_values()
+    {
+        Property property = Prop.ForAll(ScenarioGen.ToArbitrary(), scenario =>
+        {
+            var time = new ManualTimeProvider();
+            var cache = Create(scenario.Policy, scenario.Capacity, time, scenario.ThreadPool ? MaintenanceMode.ThreadPool : MaintenanceMode.Synchronous);
+            var model = new Dictionary<int, (string Value, DateTimeOffset? ExpiresAt)>();
+            foreach (Op op in scenario.Ops)
+            {
+                switch (op.Kind)
+                {
+                    case OpKind.Get:
+                        bool modelLive = model.TryGetValue(op.Key, out var expected) && (expected.ExpiresAt is null || expected.ExpiresAt > time.GetUtcNow());
+                        if (cache.TryGet(op.Key, out string? actual))
+                        {
+                            // A present key returns its latest value; an expired or removed one is never returned.
+                            if (!modelLive || actual != expected.Value)
+                            {
+                                return false;
+                            }
+                        }
+
+                        break;
+                    case OpKind.Set:
+                        cache.Set(op.Key, $"v{op.Value}", null);
+                        model[op.Key] = ($"v{op.Value}", null);
+                        break;
+                    case OpKind.SetWithTtl:
+                        cache.Set(op.Key, $"v{op.Value}", TimeSpan.FromSeconds(op.Seconds));
+                        model[op.Key] = ($"v{op.Value}", time.GetUtcNow().AddSeconds(op.Seconds));
+                        break;
+                    case OpKind.Remove:
+                        cache.Remove(op.Key);
+                        model.Remove(op.Key);
+                        break;
+                    case OpKind.Advance:
+                        time.Advance(TimeSpan.FromSeconds(op.Seconds));
+                        break;
+                }
+
+                if (cache.Count > scenario.Capacity)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        });
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(500), property);
+    }
+
+    [Fact]
+    public void A_key_set_last_into_a_cache_with_room_is_always_found()
+    {
+        Property property = Prop.ForAll(ScenarioGen.ToArbitrary(), scenario =>
+        {
+            var cache = Create(scenario.Policy, 64, new ManualTimeProvider(), MaintenanceMode.Synchronous);
+            var model = new Dictionary<int, string>();
+            foreach (Op op in scenario.Ops.Where(o => o.Kind is OpKind.Set or OpKind.Remove))
+            {
+                if (op.Kind == OpKind.Set)
+                {
+                    cache.Set(op.Key, $"v{op.Value}", null);
+                    model[op.Key] = $"v{op.Value}";
+                }
+                else
+                {
+                    cache.Remove(op.Key);
+                    model.Remove(op.Key);
+                }
+            }
+
+            // 16 keys in a cache of 64: nothing may be evicted, so the cache must equal the model.
+            return Enumerable.Range(0, 16).All(k => cache.TryGet(k, out string? v) == model.TryGetValue(k, out string? m) && v == m)
+                && cache.Count == model.Count;
+        });
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(300), property);
+    }
+
+    [Fact]
+    public void Expired_entries_are_not_returned_and_are_collected_by_the_timer_wheel()
+    {
+        var time = new ManualTimeProvider();
+        var cache = Create("tlfu", 100, time, MaintenanceMode.Synchronous);
+        for (int i = 0; i < 50; i++)
+        {
+            cache.Set(i, $"v{i}", TimeSpan.FromSeconds(10 + i));
+        }
+
+        cache.Set(1000, "forever", null);
+        time.Advance(TimeSpan.FromSeconds(30));
+        for (int i = 0; i < 50; i++)
+        {
+            Assert.Equal(10 + i > 30, cache.TryGet(i, out _));
+        }
+
+        // Well past the last expiry: maintenance (triggered here explicitly) removes them all without a scan.
+        time.Advance(TimeSpan.FromMinutes(5));
+        cache.Maintain();
+        Assert.Equal(1, cache.Count);
+        Assert.True(cache.TryGet(1000, out string? forever));
+        Assert.Equal("forever", forever);
+    }
+
+    [Fact]
+    public void Updating_a_key_replaces_its_value_and_its_ttl()
+    {
+        var time = new ManualTimeProvider();
+        var cache = Create("lru", 10, time, MaintenanceMode.Synchronous);
+        cache.Set(1, "a", TimeSpan.FromSeconds(5));
+        cache.Set(1, "b", TimeSpan.FromHours(1));
+        time.Advance(TimeSpan.FromMinutes(1));
+        cache.Maintain();
+        Assert.True(cache.TryGet(1, out string? value));
+        Assert.Equal("b", value);
+        Assert.Equal(1, cache.Count);
+    }
+
+    [Fact]
+    public void A_non_positive_ttl_removes_the_key()
+    {
+        var cache = Create("tlfu", 10, new ManualTimeProvider(), MaintenanceMode.Synchronous);
+        cache.Set(1, "a", null);
+        cache.Set(1, "b", TimeSpan.Zero);
+        Assert.False(cache.TryGet(1, out _));
+        Assert.Equal(0, cache.Count);
+    }
+
+    [Fact]
+    public void Clear_removes_everything_and_the_cache_keeps_working()
+    {
+        var cache = Create("tlfu", 8, new ManualTimeProvider(), MaintenanceMode.Synchronous);
+        for (int i = 0; i < 20; i++)
+        {
+            cache.Set(i, $"v{i}", null);
+            cache.TryGet(i, out _);
+        }
+
+        cache.Clear();
+        Assert.Equal(0, cache.Count);
+        for (int i = 0; i < 20; i++)
+        {
+            cache.Set(i, $"w{i}", null);
+            Assert.True(cache.Count <= 8);
+        }
+
+        Assert.True(cache.TryGet(19, out string? last));
+        Assert.Equal("w19", last);
+    }
+
+    [Theory]
+    [InlineData("lru")]
+    [InlineData("tlfu")]
+    public async Task Two_threads_doing_a_million_mixed_operations_lose_and_tear_no_value_and_hold_the_bound(string policy)
+    {
+        const int Capacity = 500;
+        const int KeysPerThread = 2_000;
+        const int OperationsPerThread = 500_000;
+        var cache = new BoundedLocalCache<int, Versioned>(
+            policy == "lru" ? new LruPolicy<int, Versioned>(Capacity) : new WindowTinyLfuPolicy<int, Versioned>(Capacity, 7),
+            TimeProvider.System,
+            MaintenanceMode.ThreadPool);
+        using var start = new Barrier(2);
+
+        string? Worker(int owner)
+        {
+            // Each thread writes only its own keys (so it knows their latest version) and reads everyone's.
+            var latest = new long[KeysPerThread];
+            var random = new Random(owner);
+            start.SignalAndWait();
+            for (int i = 0; i < OperationsPerThread; i++)
+            {
+                int roll = random.Next(100);
+                int slot = (int)Math.Min(KeysPerThread - 1, Math.Abs(random.NextDouble() - random.NextDouble()) * KeysPerThread);
+                int ownKey = (owner * KeysPerThread) + slot;
+                if (roll < 70)
+                {
+                    int key = random.Next(2) == 0 ? ownKey : ((1 - owner) * KeysPerThread) + slot;
+                    if (cache.TryGet(key, out Versioned? value))
+                    {
+                        if (value.Key != key || value.Checksum != Versioned.ChecksumOf(value.Key, value.Version))
+                        {
+                            return $"torn value for {key}: {value}";
+                        }
+
+                        if (key == ownKey && value.Version != latest[slot])
+                        {
+                            return $"lost update for {key}: read version {value.Version}, wrote {latest[slot]}";
+                        }
+                    }
+                }
+                else if (roll < 95)
+                {
+                    long version = latest[slot] + 1;
+                    cache.Set(ownKey, new Versioned(ownKey, version, Versioned.ChecksumOf(ownKey, version)), null);
+                    latest[slot] = version;
+                }
+                else
+                {
+                    cache.Remove(ownKey);
+                    latest[slot]++; // a removed key may only miss; any hit would be a stale (lost-delete) read
+                }
+
+                if ((i & 1023) == 0 && cache.Count > Capacity)
+                {
+                    return $"size {cache.Count} exceeds {Capacity}";
+                }
+            }
+
+            return null;
+        }
+
+        string?[] failures = await Task.WhenAll(Task.Run(() => Worker(0)), Task.Run(() => Worker(1)));
+        Assert.All(failures, Assert.Null);
+        cache.Maintain();
+        Assert.InRange(cache.Count, 1, Capacity);
+    }
+
+    internal sealed record Versioned(int Key, long Version, long Checksum)
+    {
+        public static long ChecksumOf(int key, long version) => (key * 1_000_003L) ^ (version * 7919L);
+    }
+}

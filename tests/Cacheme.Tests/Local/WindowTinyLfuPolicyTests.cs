@@ -1,0 +1,76 @@
+using CachemeNet.Internal.Local;
+
+namespace CachemeNet.Tests.Local;
+
+public sealed class WindowTinyLfuPolicyTests
+{
+    private static BoundedLocalCache<int, int> Create(int capacity) =>
+        new(new WindowTinyLfuPolicy<int, int>(capacity, 11), new ManualTimeProvider(), MaintenanceMode.Synchronous);
+
+    private static bool GetOrSet(BoundedLocalCache<int, int> cache, int key)
+    {
+        if (cache.TryGet(key, out _))
+        {
+            return true;
+        }
+
+        cache.Set(key, key, null);
+        return false;
+    }
+
+    [Fact]
+    public void A_scan_of_one_time_keys_does_not_flush_frequently_used_keys()
+    {
+        var cache = Create(100);
+        for (int round = 0; round < 20; round++)
+        {
+            for (int hot = 0; hot < 50; hot++)
+            {
+                GetOrSet(cache, hot);
+            }
+        }
+
+        for (int scan = 1000; scan < 3_000; scan++)
+        {
+            GetOrSet(cache, scan);
+        }
+
+        // LRU keeps none of them; the frequency filter keeps most (the climber may lend some of the main space
+        // to the window while the scan drives the hit ratio down, so not all).
+        int survivors = Enumerable.Range(0, 50).Count(k => cache.TryGet(k, out _));
+        Assert.True(survivors >= 35, $"only {survivors} of 50 hot keys survived a scan of 2,000");
+    }
+
+    [Fact]
+    public void Beats_lru_on_a_skewed_workload_with_a_scan()
+    {
+        var tlfu = Create(200);
+        var lru = new BoundedLocalCache<int, int>(new LruPolicy<int, int>(200), new ManualTimeProvider(), MaintenanceMode.Synchronous);
+        var random = new Random(5);
+        int tlfuHits = 0, lruHits = 0;
+        for (int i = 0; i < 100_000; i++)
+        {
+            int key = i % 10 == 0 ? 1_000_000 + i : (int)(1000 * Math.Pow(random.NextDouble(), 3));
+            tlfuHits += GetOrSet(tlfu, key) ? 1 : 0;
+            lruHits += GetOrSet(lru, key) ? 1 : 0;
+        }
+
+        Assert.True(tlfuHits > lruHits, $"tlfu {tlfuHits} hits, lru {lruHits}");
+    }
+
+    [Fact]
+    public void The_window_grows_on_a_recency_workload()
+    {
+        var policy = new WindowTinyLfuPolicy<int, int>(1000, 11);
+        var cache = new BoundedLocalCache<int, int>(policy, new ManualTimeProvider(), MaintenanceMode.Synchronous);
+        int initial = policy.WindowMaximum;
+
+        // Every key is used twice, the second time shortly after the first, then never again: only recency helps.
+        for (int i = 0; i < 300_000; i++)
+        {
+            GetOrSet(cache, i % 2 == 0 ? i / 2 : (i / 2) - 150);
+        }
+
+        Assert.True(policy.WindowMaximum > initial * 5, $"window stayed at {policy.WindowMaximum} (from {initial})");
+    }
+}
