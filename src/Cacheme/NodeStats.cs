@@ -49,6 +49,15 @@ public sealed record NodeStats
     /// <summary>Reads or writes that failed because a tier was unavailable; the request went on without it.</summary>
     public long TierErrorCount { get; init; }
 
+    /// <summary>
+    /// Requests answered with an expired value because loading failed (fail-safe). Always 0 until fail-safe is available;
+    /// the counter and its metric exist so dashboards and alerts can be set up now.
+    /// </summary>
+    public long StaleServedCount { get; init; }
+
+    /// <summary>Tier failures (reads, writes, deletes) per tier, by storage name, in chain order; they sum to <see cref="TierErrorCount"/>.</summary>
+    public IReadOnlyDictionary<string, long> TierErrors { get; init; } = new Dictionary<string, long>();
+
     /// <summary>Hits per tier, by storage name, in chain order. Requests served by joining an in-flight load are not in any tier.</summary>
     public IReadOnlyDictionary<string, long> TierHits { get; init; } = new Dictionary<string, long>();
 }

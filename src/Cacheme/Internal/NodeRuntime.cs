@@ -40,6 +40,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
         _doorkeeper = meta.Doorkeeper;
         _batchLoader = nodeType is null ? null : BatchLoader<T>.For(nodeType);
         _counters = Counters;
+        _counters.Client = client.Name;
         _version = meta.Version ?? string.Empty;
     }
 
@@ -249,7 +250,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
 
     private void TierFailed(Tier tier, string operation, Exception e)
     {
-        _counters.TierErrors.Increment();
+        _counters.TierError(Array.IndexOf(_tiers, tier));
         Log.TierFailed(Logger, tier.Name, operation, Name, e);
     }
 
