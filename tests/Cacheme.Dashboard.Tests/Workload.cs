@@ -51,7 +51,7 @@ public sealed class Workload : IAsyncDisposable
         {
             for (int i = 0; i < 200; i++)
             {
-                await Client.GetAsync(new ProfileNode(random.Next(400)));
+                await Client.GetAsync(new ProfileNode(random.Next(2_000))); // more keys than the tiers hold: hits and loads both continue
                 Interlocked.Increment(ref _requests);
             }
 
