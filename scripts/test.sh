@@ -12,6 +12,9 @@ rm -rf "$RESULTS"; mkdir -p "$RESULTS"
 source "$ROOT/scripts/services.sh"
 trap services_stop EXIT
 services_start || { echo "service set-up failed"; echo "0 passed, 1 failed"; exit 1; }
+# shellcheck source=browsers.sh
+source "$ROOT/scripts/browsers.sh"
+browsers_install || { echo "browser set-up failed"; echo "0 passed, 1 failed"; exit 1; }
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 if ! dotnet build Cacheme.sln -c Release -nologo -v quiet; then

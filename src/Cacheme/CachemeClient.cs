@@ -9,7 +9,7 @@ namespace CachemeNet;
 /// <see cref="Cacheme"/> facade forwards to <see cref="Cacheme.Default"/>; create more for isolation (tests, several apps in one process).
 /// Thread-safe.
 /// </summary>
-public sealed class CachemeClient : IAsyncDisposable
+public sealed partial class CachemeClient : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, ICacheStorage> _storages = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<object, NodeRuntime> _runtimes = new();
@@ -31,6 +31,8 @@ public sealed class CachemeClient : IAsyncDisposable
         _resilience = options.TierResilience ?? new TierResilienceOptions();
         Logger = LoggerFactory.CreateLogger("Cacheme");
         Namespaces = new NamespaceVersions(this, options.NamespaceCacheDuration);
+        Name = ValidateName(options.Name);
+        CachemeMetrics.Track(this);
     }
 
     /// <summary>Identifies this client in backplane messages and fleet statistics.</summary>
@@ -98,6 +100,7 @@ public sealed class CachemeClient : IAsyncDisposable
         {
             _storages.TryGetValue(name, out previous);
             _storages[name] = created;
+            _storageUrls[name] = storage.RedactedUrl;
 
             // Nodes resolved against the old storage re-resolve on next use; their statistics start afresh.
             if (previous is not null)
@@ -339,6 +342,7 @@ public sealed class CachemeClient : IAsyncDisposable
     /// <summary>Disposes every registered storage.</summary>
     public async ValueTask DisposeAsync()
     {
+        CachemeMetrics.Untrack(this);
         foreach (ICacheStorage storage in _storages.Values)
         {
             await storage.DisposeAsync().ConfigureAwait(false);

@@ -6,6 +6,9 @@ namespace CachemeNet;
 /// <summary>Options of a <see cref="CachemeClient"/>.</summary>
 public sealed class CachemeOptions
 {
+    /// <summary>The client's name, as shown in metrics (tag <c>client</c>) and on the dashboard. Defaults to <c>default</c>.</summary>
+    public string Name { get; set; } = "default";
+
     /// <summary>The key prefix: full keys are <c>{prefix}:{key}:{version}</c>. Defaults to <c>cacheme</c>.</summary>
     public string Prefix { get; set; } = "cacheme";
 

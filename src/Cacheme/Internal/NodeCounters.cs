@@ -4,8 +4,12 @@ namespace CachemeNet.Internal;
 internal sealed class NodeCounters(string node, IReadOnlyList<string> tierNames)
 {
     private readonly StripedCounter[] _tierHits = [.. tierNames.Select(_ => new StripedCounter())];
+    private readonly StripedCounter[] _tierErrors = [.. tierNames.Select(_ => new StripedCounter())];
 
     public string Node { get; } = node;
+
+    /// <summary>The owning client's name, for metric tags.</summary>
+    public string Client { get; set; } = "default";
 
     public StripedCounter Hits { get; } = new();
 
@@ -21,6 +25,7 @@ internal sealed class NodeCounters(string node, IReadOnlyList<string> tierNames)
 
     public StripedCounter TierErrors { get; } = new();
 
+    /// <summary>Requests served a stale value (fail-safe).</summary>
     public StripedCounter StaleServed { get; } = new();
 
     public void TierHit(int tier)
@@ -29,28 +34,45 @@ internal sealed class NodeCounters(string node, IReadOnlyList<string> tierNames)
         _tierHits[tier].Increment();
     }
 
-    public void LoadTime(TimeSpan elapsed) => LoadTicks.Add(elapsed.Ticks);
+    public void TierError(int tier)
+    {
+        TierErrors.Increment();
+        if ((uint)tier < (uint)_tierErrors.Length)
+        {
+            _tierErrors[tier].Increment();
+        }
+    }
 
-    public NodeStats Snapshot()
+    public void LoadTime(TimeSpan elapsed)
+    {
+        LoadTicks.Add(elapsed.Ticks);
+        CachemeMetrics.RecordLoadTime(elapsed, Client, Node);
+    }
+
+    public NodeStats Snapshot() => new()
+    {
+        Node = Node,
+        HitCount = Hits.Sum(),
+        MissCount = Misses.Sum(),
+        LoadSuccessCount = LoadSuccesses.Sum(),
+        LoadFailureCount = LoadFailures.Sum(),
+        TotalLoadTime = TimeSpan.FromTicks(LoadTicks.Sum()),
+        DecodeFailureCount = DecodeFailures.Sum(),
+        TierErrorCount = TierErrors.Sum(),
+        StaleServedCount = StaleServed.Sum(),
+        TierHits = ByTier(_tierHits),
+        TierErrors = ByTier(_tierErrors),
+    };
+
+    // Tier names can repeat in a chain (the same storage twice); their counts are summed under the name.
+    private Dictionary<string, long> ByTier(StripedCounter[] counters)
     {
         var tiers = new Dictionary<string, long>(tierNames.Count);
         for (int i = 0; i < tierNames.Count; i++)
         {
-            tiers[tierNames[i]] = tiers.GetValueOrDefault(tierNames[i]) + _tierHits[i].Sum();
+            tiers[tierNames[i]] = tiers.GetValueOrDefault(tierNames[i]) + counters[i].Sum();
         }
 
-        return new NodeStats
-        {
-            Node = Node,
-            HitCount = Hits.Sum(),
-            MissCount = Misses.Sum(),
-            LoadSuccessCount = LoadSuccesses.Sum(),
-            LoadFailureCount = LoadFailures.Sum(),
-            TotalLoadTime = TimeSpan.FromTicks(LoadTicks.Sum()),
-            DecodeFailureCount = DecodeFailures.Sum(),
-            TierErrorCount = TierErrors.Sum(),
-            StaleServedCount = StaleServed.Sum(),
-            TierHits = tiers,
-        };
+        return tiers;
     }
 }

@@ -47,6 +47,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
         _doorkeeper = meta.Doorkeeper;
         _batchLoader = nodeType is null ? null : BatchLoader<T>.For(nodeType);
         _counters = Counters;
+        _counters.Client = client.Name;
         _version = meta.Version ?? string.Empty;
         _failSafe = meta.FailSafe is { } failSafe && failSafe > TimeSpan.Zero ? failSafe : null;
         _failoverTimeout = meta.FailoverTimeout;
@@ -486,7 +487,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
 
     private void TierFailed(Tier tier, string operation, Exception e)
     {
-        _counters.TierErrors.Increment();
+        _counters.TierError(Array.IndexOf(_tiers, tier));
         if (e is Polly.CircuitBreaker.BrokenCircuitException)
         {
             Log.TierSkipped(Logger, tier.Name, Name);

@@ -1,0 +1,229 @@
+using System.Collections.Concurrent;
+using CachemeNet.Extensions.Internal;
+using Microsoft.Extensions.Caching.Hybrid;
+
+namespace CachemeNet.Extensions;
+
+/// <summary>
+/// Microsoft's <see cref="HybridCache"/> API over a <see cref="CachemeClient"/>: every call goes through Cacheme's tier chain
+/// (<see cref="CachemeHybridCacheOptions.LocalStorage"/> then <see cref="CachemeHybridCacheOptions.SharedStorage"/>), its
+/// singleflight (one factory call per key however many callers wait) and its statistics (one node per value type, named
+/// <c>hybrid:{type}</c>). Tags: each entry stores its tags and creation time; <see cref="RemoveByTagAsync(string, CancellationToken)"/>
+/// records the tag's invalidation time in the shared tier, and a read finding an entry created at or before any of its tags'
+/// invalidation (or <c>*</c>'s) reloads it. Thread-safe.
+/// </summary>
+/// <remarks>
+/// Entry options: <see cref="HybridCacheEntryOptions.Expiration"/> is the shared tier's TTL, <see cref="HybridCacheEntryOptions.LocalCacheExpiration"/>
+/// the local tier's (defaulting to Expiration). Flags: <c>DisableLocalCacheRead</c>/<c>Write</c> leave out the local tier and
+/// <c>DisableDistributedCacheRead</c>/<c>Write</c> the shared tier for that call (reads and writes both); with neither tier the factory
+/// is called directly. <c>DisableCompression</c> is ignored (Cacheme does not compress). <c>DisableUnderlyingData</c> is not supported
+/// and throws <see cref="NotSupportedException"/>. Removing a key or tag clears this instance's local tier and the shared tier;
+/// other instances' local tiers keep a removed key until their local TTL ends, but see a tag removal within
+/// <see cref="CachemeHybridCacheOptions.TagCacheDuration"/>.
+/// </remarks>
+public sealed class CachemeHybridCache : HybridCache
+{
+    private readonly CachemeClient _client;
+    private readonly CachemeHybridCacheOptions _options;
+    private readonly IRemoteStorage? _shared;
+    private readonly TagInvalidations _tags;
+    private readonly ConcurrentDictionary<DefinitionKey, Definition> _definitions = new();
+    private readonly Lock _building = new();
+
+    /// <summary>Creates the cache over <paramref name="client"/>, whose storages named in <paramref name="options"/> must be registered.</summary>
+    /// <param name="client">The Cacheme client.</param>
+    /// <param name="options">The options; defaults when null.</param>
+    /// <exception cref="InvalidOperationException">A storage named in the options is not registered in the client.</exception>
+    public CachemeHybridCache(CachemeClient client, CachemeHybridCacheOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        _client = client;
+        _options = options ?? new CachemeHybridCacheOptions();
+        ArgumentException.ThrowIfNullOrWhiteSpace(_options.NodeName, nameof(options));
+        ArgumentNullException.ThrowIfNull(_options.Serializer, nameof(options));
+        RequireStorage(_options.LocalStorage);
+        _shared = RequireStorage(_options.SharedStorage) as IRemoteStorage;
+        _tags = new TagInvalidations(client, _shared, _options.TagCacheDuration);
+    }
+
+    /// <summary>The client this cache reads through.</summary>
+    public CachemeClient Client => _client;
+
+    /// <inheritdoc />
+    public override async ValueTask<T> GetOrCreateAsync<TState, T>(
+        string key,
+        TState state,
+        Func<TState, CancellationToken, ValueTask<T>> factory,
+        HybridCacheEntryOptions? options = null,
+        IEnumerable<string>? tags = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        ArgumentNullException.ThrowIfNull(factory);
+        string[]? tagList = TagList(tags);
+        NodeDefinition<HybridEntry<T>>? definition = DefinitionFor<T>(options);
+        if (definition is null)
+        {
+            return await factory(state, cancellationToken).ConfigureAwait(false);
+        }
+
+        CacheNode<HybridEntry<T>> node = definition.Create(key, async token => Entry(await factory(state, token).ConfigureAwait(false), tagList));
+        HybridEntry<T> entry = await _client.GetAsync(node, cancellationToken).ConfigureAwait(false);
+        if (entry.CreatedTicks <= await _tags.LatestAsync(entry.Tags, cancellationToken).ConfigureAwait(false))
+        {
+            entry = await _client.RefreshAsync(node, cancellationToken).ConfigureAwait(false);
+        }
+
+        return entry.Value;
+    }
+
+    /// <inheritdoc />
+    public override async ValueTask SetAsync<T>(string key, T value, HybridCacheEntryOptions? options = null, IEnumerable<string>? tags = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        NodeDefinition<HybridEntry<T>>? definition = DefinitionFor<T>(options);
+        if (definition is not null)
+        {
+            HybridEntry<T> entry = Entry(value, TagList(tags));
+            await _client.RefreshAsync(definition.Create(key, _ => ValueTask.FromResult(entry)), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public override async ValueTask RemoveAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        if (_definitions.IsEmpty)
+        {
+            if (_shared is not null)
+            {
+                await _shared.DeleteAsync(string.Concat(_client.Prefix, ":", key, ":", _options.Version), cancellationToken).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        foreach (Definition definition in _definitions.Values)
+        {
+            await definition.Invalidate(key, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public override ValueTask RemoveByTagAsync(string tag, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tag);
+        return _tags.InvalidateAsync(tag, cancellationToken);
+    }
+
+    private HybridEntry<T> Entry<T>(T value, string[]? tags) => new(value, _client.TimeProvider.GetUtcNow().UtcTicks, tags);
+
+    private static string[]? TagList(IEnumerable<string>? tags)
+    {
+        if (tags is null)
+        {
+            return null;
+        }
+
+        string[] list = [.. tags.Distinct(StringComparer.Ordinal)];
+        if (Array.Exists(list, string.IsNullOrEmpty))
+        {
+            throw new ArgumentException("Tags must not be null or empty.", nameof(tags));
+        }
+
+        return list.Length == 0 ? null : list;
+    }
+
+    private NodeDefinition<HybridEntry<T>>? DefinitionFor<T>(HybridCacheEntryOptions? options)
+    {
+        HybridCacheEntryOptions defaults = _options.DefaultEntryOptions;
+        HybridCacheEntryFlags flags = options?.Flags ?? defaults.Flags ?? HybridCacheEntryFlags.None;
+        if ((flags & HybridCacheEntryFlags.DisableUnderlyingData) != 0)
+        {
+            throw new NotSupportedException("CachemeHybridCache does not support HybridCacheEntryFlags.DisableUnderlyingData: a Cacheme read always loads on a miss.");
+        }
+
+        bool useLocal = _options.LocalStorage is not null && (flags & HybridCacheEntryFlags.DisableLocalCache) == 0;
+        bool useShared = _options.SharedStorage is not null && (flags & HybridCacheEntryFlags.DisableDistributedCache) == 0;
+        if (!useLocal && !useShared)
+        {
+            return null;
+        }
+
+        TimeSpan shared = options?.Expiration ?? defaults.Expiration ?? TimeSpan.FromMinutes(5);
+        TimeSpan local = options?.LocalCacheExpiration ?? defaults.LocalCacheExpiration ?? shared;
+        var key = new DefinitionKey(typeof(T), useLocal ? local : null, useShared ? shared : null);
+        if (_definitions.TryGetValue(key, out Definition? found))
+        {
+            return (NodeDefinition<HybridEntry<T>>)found.Node;
+        }
+
+        lock (_building)
+        {
+            if (!_definitions.TryGetValue(key, out found))
+            {
+                found = Build<T>(key, IsDefault(key));
+                _definitions[key] = found;
+            }
+
+            return (NodeDefinition<HybridEntry<T>>)found.Node;
+        }
+    }
+
+    private bool IsDefault(DefinitionKey key)
+    {
+        HybridCacheEntryOptions defaults = _options.DefaultEntryOptions;
+        TimeSpan shared = defaults.Expiration ?? TimeSpan.FromMinutes(5);
+        TimeSpan local = defaults.LocalCacheExpiration ?? shared;
+        return key.LocalTtl == (_options.LocalStorage is null ? null : local) && key.SharedTtl == (_options.SharedStorage is null ? null : shared);
+    }
+
+    private Definition Build<T>(DefinitionKey key, bool isDefault)
+    {
+        var caches = new List<Cache>(2);
+        if (key.LocalTtl is { } localTtl)
+        {
+            caches.Add(new Cache(_options.LocalStorage!, localTtl));
+        }
+
+        if (key.SharedTtl is { } sharedTtl)
+        {
+            caches.Add(new Cache(_options.SharedStorage!, sharedTtl));
+        }
+
+        string name = $"{_options.NodeName}:{TypeName(typeof(T))}";
+        if (!isDefault)
+        {
+            name += $"[local={key.LocalTtl?.ToString() ?? "off"},shared={key.SharedTtl?.ToString() ?? "off"}]";
+        }
+
+        NodeDefinition<HybridEntry<T>> node = _client.BuildNode<HybridEntry<T>>(name, new NodeMeta
+        {
+            Version = _options.Version,
+            Caches = caches,
+            Serializer = _options.Serializer,
+            Name = name,
+        });
+        return new Definition(node, (k, ct) => _client.InvalidateAsync(node.Create(k, static _ => throw new InvalidOperationException("Never loaded.")), ct));
+    }
+
+    private static string TypeName(Type type) => !type.IsGenericType
+        ? type.Name
+        : $"{type.Name[..type.Name.IndexOf('`', StringComparison.Ordinal)]}<{string.Join(",", type.GetGenericArguments().Select(TypeName))}>";
+
+    private ICacheStorage? RequireStorage(string? name)
+    {
+        if (name is null)
+        {
+            return null;
+        }
+
+        return _client.GetStorage(name) ?? throw new InvalidOperationException(
+            $"CachemeHybridCache uses storage '{name}', which client '{_client.Name}' has not registered. Register it (Storages:{name}:Url) or set " +
+            $"{nameof(CachemeHybridCacheOptions.LocalStorage)}/{nameof(CachemeHybridCacheOptions.SharedStorage)} to a registered storage or null.");
+    }
+
+    private readonly record struct DefinitionKey(Type Type, TimeSpan? LocalTtl, TimeSpan? SharedTtl);
+
+    private sealed record Definition(object Node, Func<string, CancellationToken, ValueTask> Invalidate);
+}

@@ -1,0 +1,245 @@
+using CachemeNet.Tests;
+using CachemeNet.Tests.Fakes;
+using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CachemeNet.Extensions.Tests;
+
+/// <summary>CachemeHybridCache: Microsoft's HybridCache API through Cacheme's tiers, singleflight, stats and tag invalidation.</summary>
+public sealed class CachemeHybridCacheTests
+{
+    /// <summary>One app instance: a client with "local" and a "shared" tier that may be shared with other instances.</summary>
+    private sealed class Instance : IAsyncDisposable
+    {
+        public required CachemeClient Client { get; init; }
+
+        public required CachemeHybridCache Cache { get; init; }
+
+        public static async Task<Instance> CreateAsync(ManualTimeProvider time, RecordingRemoteStorage shared, Action<CachemeHybridCacheOptions>? configure = null)
+        {
+            var client = new CachemeClient(new CachemeOptions { TimeProvider = time });
+            await client.RegisterStorageAsync("local", new Storage("local://lru", size: 100));
+            await client.RegisterStorageAsync("shared", TestStorageProvider.For(shared));
+            var options = new CachemeHybridCacheOptions();
+            configure?.Invoke(options);
+            return new Instance { Client = client, Cache = new CachemeHybridCache(client, options) };
+        }
+
+        public ValueTask DisposeAsync() => Client.DisposeAsync();
+    }
+
+    private sealed class Factory
+    {
+        private int _calls;
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        public ValueTask<string> CreateAsync(string value, CancellationToken cancellationToken)
+        {
+            int n = Interlocked.Increment(ref _calls);
+            return ValueTask.FromResult($"{value}#{n}");
+        }
+    }
+
+    [Fact]
+    public async Task AddHybridCache_registers_a_HybridCache_that_caches_through_the_client_and_counts_stats()
+    {
+        var services = new ServiceCollection();
+        services.AddCacheme(o =>
+        {
+            o.Storages["local"] = new CachemeStorageOptions { Url = "local://tlfu", Size = 100 };
+            o.Storages["shared"] = new CachemeStorageOptions { Url = "local://lru", Size = 1000 };
+        }).AddHybridCache(o => o.DefaultEntryOptions = new HybridCacheEntryOptions { Expiration = TimeSpan.FromMinutes(10) });
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        HybridCache cache = provider.GetRequiredService<HybridCache>();
+        Assert.IsType<CachemeHybridCache>(cache);
+        var factory = new Factory();
+
+        string first = await cache.GetOrCreateAsync("greeting", "hello", factory.CreateAsync);
+        string second = await cache.GetOrCreateAsync("greeting", "hello", factory.CreateAsync);
+
+        Assert.Equal("hello#1", first);
+        Assert.Equal(first, second);
+        Assert.Equal(1, factory.Calls);
+        NodeStats stats = Assert.Single(provider.GetRequiredService<CachemeClient>().AllStats());
+        Assert.Equal("hybrid:String", stats.Node);
+        Assert.Equal((1, 1, 1), (stats.HitCount, stats.MissCount, stats.LoadCount));
+    }
+
+    [Fact]
+    public async Task Keyed_clients_get_keyed_hybrid_caches()
+    {
+        var services = new ServiceCollection();
+        services.AddCacheme("api", o => o.Storages["mem"] = new CachemeStorageOptions { Url = "local://lru" })
+            .AddHybridCache(o => (o.LocalStorage, o.SharedStorage) = ("mem", null));
+        await using ServiceProvider provider = services.BuildServiceProvider();
+
+        var cache = Assert.IsType<CachemeHybridCache>(provider.GetRequiredKeyedService<HybridCache>("api"));
+        Assert.Same(provider.GetRequiredKeyedService<CachemeClient>("api"), cache.Client);
+        Assert.Null(provider.GetService<HybridCache>());
+    }
+
+    [Fact]
+    public async Task Concurrent_callers_of_one_key_share_one_factory_call()
+    {
+        await using Instance app = await Instance.CreateAsync(new ManualTimeProvider(), new RecordingRemoteStorage(TimeProvider.System));
+        var gate = new TaskCompletionSource();
+        int calls = 0;
+        async ValueTask<int> SlowAsync(CancellationToken token)
+        {
+            Interlocked.Increment(ref calls);
+            await gate.Task.WaitAsync(token);
+            return 42;
+        }
+
+        Task<int>[] readers = [.. Enumerable.Range(0, 32).Select(_ => Task.Run(async () => await app.Cache.GetOrCreateAsync("answer", SlowAsync)))];
+        gate.SetResult();
+        int[] values = await Task.WhenAll(readers);
+
+        Assert.All(values, v => Assert.Equal(42, v));
+        Assert.Equal(1, calls);
+    }
+
+    [Fact]
+    public async Task Values_are_written_to_both_tiers_and_another_instance_reads_the_shared_one()
+    {
+        var time = new ManualTimeProvider();
+        var shared = new RecordingRemoteStorage(time);
+        await using Instance a = await Instance.CreateAsync(time, shared);
+        await using Instance b = await Instance.CreateAsync(time, shared);
+        var factory = new Factory();
+
+        await a.Cache.GetOrCreateAsync("k", "v", factory.CreateAsync);
+        Assert.Contains("cacheme:k:hybrid-v1", shared.Keys);
+        string fromB = await b.Cache.GetOrCreateAsync("k", "v", factory.CreateAsync);
+
+        Assert.Equal("v#1", fromB);
+        Assert.Equal(1, factory.Calls);
+        Assert.Equal(1, b.Client.AllStats()[0].TierHits["shared"]);
+    }
+
+    [Fact]
+    public async Task Entry_options_set_the_tier_ttls()
+    {
+        var time = new ManualTimeProvider();
+        var shared = new RecordingRemoteStorage(time);
+        await using Instance app = await Instance.CreateAsync(time, shared);
+        var factory = new Factory();
+        var options = new HybridCacheEntryOptions { Expiration = TimeSpan.FromMinutes(10), LocalCacheExpiration = TimeSpan.FromMinutes(1) };
+
+        await app.Cache.GetOrCreateAsync("k", "v", factory.CreateAsync, options);
+        time.Advance(TimeSpan.FromMinutes(2)); // local expired, shared alive
+        await app.Cache.GetOrCreateAsync("k", "v", factory.CreateAsync, options);
+        Assert.Equal(1, factory.Calls);
+        time.Advance(TimeSpan.FromMinutes(9)); // both expired
+        Assert.Equal("v#2", await app.Cache.GetOrCreateAsync("k", "v", factory.CreateAsync, options));
+
+        NodeStats stats = Assert.Single(app.Client.AllStats());
+        Assert.Equal(1, stats.TierHits["shared"]);
+        Assert.Contains("local=00:01:00,shared=00:10:00", stats.Node, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RemoveByTag_reloads_tagged_entries_only_and_star_reloads_everything()
+    {
+        var time = new ManualTimeProvider();
+        await using Instance app = await Instance.CreateAsync(time, new RecordingRemoteStorage(time));
+        var factory = new Factory();
+        await app.Cache.GetOrCreateAsync("red", "red", factory.CreateAsync, tags: ["colour", "warm"]);
+        await app.Cache.GetOrCreateAsync("blue", "blue", factory.CreateAsync, tags: ["colour"]);
+        await app.Cache.GetOrCreateAsync("plain", "plain", factory.CreateAsync);
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        await app.Cache.RemoveByTagAsync("warm");
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal("red#4", await app.Cache.GetOrCreateAsync("red", "red", factory.CreateAsync, tags: ["colour", "warm"]));
+        Assert.Equal("blue#2", await app.Cache.GetOrCreateAsync("blue", "blue", factory.CreateAsync, tags: ["colour"]));
+        Assert.Equal("plain#3", await app.Cache.GetOrCreateAsync("plain", "plain", factory.CreateAsync));
+        Assert.Equal("red#4", await app.Cache.GetOrCreateAsync("red", "red", factory.CreateAsync, tags: ["colour", "warm"]));
+
+        await app.Cache.RemoveByTagAsync("*");
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal("plain#5", await app.Cache.GetOrCreateAsync("plain", "plain", factory.CreateAsync));
+        Assert.Equal("blue#6", await app.Cache.GetOrCreateAsync("blue", "blue", factory.CreateAsync, tags: ["colour"]));
+    }
+
+    [Fact]
+    public async Task A_tag_removed_on_another_instance_applies_here_after_the_tag_cache_duration()
+    {
+        var time = new ManualTimeProvider();
+        var shared = new RecordingRemoteStorage(time);
+        await using Instance a = await Instance.CreateAsync(time, shared, o => o.TagCacheDuration = TimeSpan.FromSeconds(5));
+        await using Instance b = await Instance.CreateAsync(time, shared);
+        var factory = new Factory();
+        await a.Cache.GetOrCreateAsync("k", "v", factory.CreateAsync, tags: ["t"]);
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        await b.Cache.RemoveByTagAsync("t");
+        Assert.Equal("v#1", await a.Cache.GetOrCreateAsync("k", "v", factory.CreateAsync, tags: ["t"])); // a still trusts its cached tag time
+
+        time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal("v#2", await a.Cache.GetOrCreateAsync("k", "v", factory.CreateAsync, tags: ["t"]));
+    }
+
+    [Fact]
+    public async Task RemoveAsync_clears_both_tiers_and_SetAsync_writes_a_value_the_next_read_returns()
+    {
+        var time = new ManualTimeProvider();
+        var shared = new RecordingRemoteStorage(time);
+        await using Instance app = await Instance.CreateAsync(time, shared);
+        var factory = new Factory();
+        await app.Cache.GetOrCreateAsync("k", "v", factory.CreateAsync);
+
+        await app.Cache.RemoveAsync("k");
+        Assert.DoesNotContain("cacheme:k:hybrid-v1", shared.Keys);
+        Assert.Equal("v#2", await app.Cache.GetOrCreateAsync("k", "v", factory.CreateAsync));
+
+        await app.Cache.SetAsync("k", "written");
+        Assert.Equal("written", await app.Cache.GetOrCreateAsync("k", "v", factory.CreateAsync));
+        Assert.Equal(2, factory.Calls);
+    }
+
+    [Fact]
+    public async Task RemoveAsync_on_an_instance_that_never_read_the_key_still_deletes_the_shared_entry()
+    {
+        var time = new ManualTimeProvider();
+        var shared = new RecordingRemoteStorage(time);
+        await using Instance a = await Instance.CreateAsync(time, shared);
+        await using Instance b = await Instance.CreateAsync(time, shared);
+        await a.Cache.GetOrCreateAsync("k", "v", new Factory().CreateAsync);
+
+        await b.Cache.RemoveAsync("k");
+
+        Assert.Empty(shared.Keys);
+    }
+
+    [Fact]
+    public async Task Flags_leave_out_tiers_and_DisableUnderlyingData_is_refused()
+    {
+        var time = new ManualTimeProvider();
+        var shared = new RecordingRemoteStorage(time);
+        await using Instance app = await Instance.CreateAsync(time, shared);
+        var factory = new Factory();
+
+        await app.Cache.GetOrCreateAsync("k", "v", factory.CreateAsync, new HybridCacheEntryOptions { Flags = HybridCacheEntryFlags.DisableDistributedCache });
+        Assert.Empty(shared.Keys);
+        Assert.Equal("v#1", await app.Cache.GetOrCreateAsync("k", "v", factory.CreateAsync, new HybridCacheEntryOptions { Flags = HybridCacheEntryFlags.DisableDistributedCache }));
+
+        var none = new HybridCacheEntryOptions { Flags = HybridCacheEntryFlags.DisableDistributedCache | HybridCacheEntryFlags.DisableLocalCache };
+        Assert.Equal("v#2", await app.Cache.GetOrCreateAsync("k", "v", factory.CreateAsync, none));
+        Assert.Equal("v#3", await app.Cache.GetOrCreateAsync("k", "v", factory.CreateAsync, none));
+
+        await Assert.ThrowsAsync<NotSupportedException>(async () =>
+            await app.Cache.GetOrCreateAsync("k", "v", factory.CreateAsync, new HybridCacheEntryOptions { Flags = HybridCacheEntryFlags.DisableUnderlyingData }));
+    }
+
+    [Fact]
+    public async Task A_missing_storage_is_named_in_the_error()
+    {
+        await using var client = new CachemeClient();
+        await client.RegisterStorageAsync("local", new Storage("local://lru"));
+        var error = Assert.Throws<InvalidOperationException>(() => new CachemeHybridCache(client));
+        Assert.Contains("'shared'", error.Message, StringComparison.Ordinal);
+    }
+}
