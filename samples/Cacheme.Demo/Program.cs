@@ -23,7 +23,7 @@ if (args.Contains("--help") || args.Contains("-h"))
           --exit-when-done   exit after the stats table instead of serving the dashboard until Ctrl+C
           --no-dashboard     do not serve the dashboard
           --fleet URL        also publish this instance's stats to Redis (redis://host:port) and show the fleet
-        Environment: CACHEME_DEMO_SHARED = the shared tier's storage URL (default local://lru).
+        Environment: CACHEME_DEMO_SHARED = the shared tier's storage URL (default: a SQLite file, cacheme-demo.db in the temp folder).
         """);
     return 0;
 }
@@ -35,7 +35,7 @@ int port = ArgValue("--port", 5080);
 bool exitWhenDone = args.Contains("--exit-when-done");
 bool dashboard = !args.Contains("--no-dashboard");
 string? fleetUrl = ArgString("--fleet");
-string shared = Environment.GetEnvironmentVariable("CACHEME_DEMO_SHARED") ?? "local://lru";
+string shared = Environment.GetEnvironmentVariable("CACHEME_DEMO_SHARED") ?? $"sqlite:///{Path.Combine(Path.GetTempPath(), "cacheme-demo.db")}";
 
 await Cacheme.RegisterStorageAsync("local", new Storage("local://tlfu", size: 2_000));
 await Cacheme.RegisterStorageAsync("shared", new Storage(shared, size: 50_000));
