@@ -85,14 +85,16 @@ public sealed partial class CachemeClient : IAsyncDisposable
             throw new StorageConnectionException(storage, e);
         }
 
-        if (created is IRemoteStorage remote && storage.Coalesce)
-        {
-            created = remote = new CoalescingRemoteStorage(remote);
-        }
-
+        // The timeout and circuit breaker wrap each server call; coalescing sits outside them, so time spent queued for a
+        // batch is not counted against a call's timeout.
         if (created is IRemoteStorage resilient && _resilience.Enabled)
         {
             created = new ResilientRemoteStorage(name, resilient, _resilience, TimeProvider, Logger);
+        }
+
+        if (created is IRemoteStorage remote && storage.Coalesce)
+        {
+            created = new CoalescingRemoteStorage(remote);
         }
 
         ICacheStorage? previous;
@@ -183,7 +185,7 @@ public sealed partial class CachemeClient : IAsyncDisposable
     /// <summary>The health of every registered storage: circuit state, operations, failures, rejections and dropped writes.</summary>
     public IReadOnlyList<TierStatus> Tiers() =>
     [
-        .. _storages.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => s.Value switch
+        .. _storages.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => (s.Value is CoalescingRemoteStorage coalescing ? coalescing.Inner : s.Value) switch
         {
             ResilientRemoteStorage resilient => resilient.Status(),
             ILocalStorage local => new TierStatus { Name = s.Key, Kind = "local", Count = local.Count },

@@ -59,7 +59,13 @@ internal static class ReplayCommand
     private static async Task<ReplayRow> RunOnceAsync(ReplayOptions options, string chain, int workers, RedisCommandCounter? counter)
     {
         string sqlitePath = Path.Combine(Path.GetTempPath(), $"cacheme-replay-{Guid.NewGuid():N}.db");
-        await using var client = new CachemeClient(new CachemeOptions { Prefix = "cacheme-replay" });
+        // 10,000-100,000 workers on 2 cores keep every call queued far longer than the default 500 ms tier timeout, which
+        // would (correctly) be read as an outage; the replay measures throughput, so it allows each server call 10 s.
+        await using var client = new CachemeClient(new CachemeOptions
+        {
+            Prefix = "cacheme-replay",
+            TierResilience = new TierResilienceOptions { OperationTimeout = TimeSpan.FromSeconds(10) },
+        });
         var caches = new List<Cache>();
         foreach (string tier in chain.Split('+'))
         {
@@ -121,6 +127,15 @@ internal static class ReplayCommand
             }
         })));
         clock.Stop();
+        NodeStats stats = client.Stats(uid);
+        foreach (TierStatus tier in client.Tiers())
+        {
+            if (tier.Failures > 0 || tier.Rejected > 0)
+            {
+                Console.Error.WriteLine($"  tier {tier.Name}: {tier.Failures} failed, {tier.Rejected} rejected, {tier.DroppedWrites} writes dropped, circuit {tier.Circuit}");
+            }
+        }
+
         RedisCommandCounter.Counts after = counter is null ? default : await counter.ReadAsync();
         File.Delete(sqlitePath);
         File.Delete(sqlitePath + "-wal");
@@ -134,7 +149,8 @@ internal static class ReplayCommand
             counter is null ? null : after.MGet - before.MGet,
             source.Loads,
             unique.Count,
-            errors);
+            errors,
+            stats.TierErrorCount);
     }
 
     private static void Check(int value, int key)
@@ -173,9 +189,9 @@ internal static class ReplayCommand
 }
 
 /// <summary>One line of the replay table.</summary>
-internal sealed record ReplayRow(string Chain, int Workers, TimeSpan Time, long? Gets, long? MGets, long Loads, int UniqueKeys, long Errors)
+internal sealed record ReplayRow(string Chain, int Workers, TimeSpan Time, long? Gets, long? MGets, long Loads, int UniqueKeys, long Errors, long TierErrors)
 {
-    public const string Header = "chain                     workers   time_s        GET       MGET    loads   unique  bound_s  loads==unique errors";
+    public const string Header = "chain                     workers   time_s        GET       MGET    loads   unique  bound_s  loads==unique errors tier_errors";
     public const string CsvHeader = "chain,workers,time_s,get,mget,loads,unique_keys,lower_bound_s,errors";
     public const string MarkdownHeader = "| chain | workers | time (s) | GET | MGET | GET+MGET | loads | unique keys | time lower bound (s) | time / bound |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
 
@@ -183,7 +199,7 @@ internal sealed record ReplayRow(string Chain, int Workers, TimeSpan Time, long?
     public double LowerBoundSeconds => Loads * 0.1 / Workers;
 
     public string ToText() => string.Create(CultureInfo.InvariantCulture,
-        $"{Chain,-24} {Workers,8} {Time.TotalSeconds,8:F2} {Show(Gets),10} {Show(MGets),10} {Loads,8} {UniqueKeys,8} {LowerBoundSeconds,8:F2} {(Loads == UniqueKeys ? "yes" : "NO"),13} {Errors,6}");
+        $"{Chain,-24} {Workers,8} {Time.TotalSeconds,8:F2} {Show(Gets),10} {Show(MGets),10} {Loads,8} {UniqueKeys,8} {LowerBoundSeconds,8:F2} {(Loads == UniqueKeys ? "yes" : "NO"),13} {Errors,6} {TierErrors,11}");
 
     public string ToCsv() => string.Create(CultureInfo.InvariantCulture,
         $"{Chain},{Workers},{Time.TotalSeconds:F3},{Show(Gets)},{Show(MGets)},{Loads},{UniqueKeys},{LowerBoundSeconds:F3},{Errors}");
@@ -231,6 +247,6 @@ internal sealed record ReplayOptions(string? Redis, int[] Workers, int Requests,
             workers = [1_000, 10_000];
         }
 
-        return new ReplayOptions(redis, workers, requests, chains, batch, coalesce, seed, Serializers.Json, output);
+        return new ReplayOptions(redis, workers, requests, chains, batch, coalesce, seed, Serializers.MessagePack, output);
     }
 }
