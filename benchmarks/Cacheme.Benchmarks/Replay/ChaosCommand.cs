@@ -58,10 +58,12 @@ internal static class ChaosCommand
             }
         }
 
+        // The source is slow too: one load in ten takes 200 ms, past the 50 ms failover timeout, so a stale value is
+        // served when one exists.
         async ValueTask<int> Load(int n, CancellationToken ct)
         {
-            Interlocked.Increment(ref loads);
-            await Task.Delay(5, ct);
+            long call = Interlocked.Increment(ref loads);
+            await Task.Delay(call % 10 == 0 ? 200 : 5, ct);
             return n;
         }
 
