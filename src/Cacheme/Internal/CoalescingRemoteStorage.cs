@@ -6,44 +6,33 @@ namespace CachemeNet.Internal;
 /// batched writes (one pipelined batch per TTL). An idle storage adds no delay: the first call leaves at once. At most
 /// <c>maxInFlight</c> batched reads, and as many batched writes, are outstanding at a time.
 /// </summary>
-internal sealed class CoalescingRemoteStorage(IRemoteStorage inner, int maxBatch = 512, int maxInFlight = 2) : IRemoteStorage
+internal sealed class CoalescingRemoteStorage : IRemoteStorage
 {
-    private readonly Lock _lock = new();
-    private readonly Queue<Pending> _queue = new();
-    private readonly Queue<PendingWrite> _writes = new();
-    private int _inFlight;
-    private int _writesInFlight;
-    private long _reads;
-    private long _batches;
+    private readonly BatchQueue<PendingRead> _reads;
+    private readonly BatchQueue<PendingWrite> _writes;
+    private long _readCount;
+    private long _readBatches;
 
-    public IRemoteStorage Inner { get; } = inner;
+    public CoalescingRemoteStorage(IRemoteStorage inner, int maxBatch = 512, int maxInFlight = 2)
+    {
+        Inner = inner;
+        _reads = new BatchQueue<PendingRead>(maxBatch, maxInFlight, ReadBatchAsync);
+        _writes = new BatchQueue<PendingWrite>(maxBatch, maxInFlight, WriteBatchAsync);
+    }
+
+    public IRemoteStorage Inner { get; }
 
     /// <summary>Single-key reads asked for.</summary>
-    public long Reads => Interlocked.Read(ref _reads);
+    public long Reads => Interlocked.Read(ref _readCount);
 
     /// <summary>Calls made to the inner storage for them.</summary>
-    public long Batches => Interlocked.Read(ref _batches);
+    public long Batches => Interlocked.Read(ref _readBatches);
 
     public ValueTask<byte[]?> GetAsync(string key, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _reads);
-        var pending = new Pending(key);
-        bool pump;
-        lock (_lock)
-        {
-            _queue.Enqueue(pending);
-            pump = _inFlight < maxInFlight;
-            if (pump)
-            {
-                _inFlight++;
-            }
-        }
-
-        if (pump)
-        {
-            _ = PumpAsync();
-        }
-
+        Interlocked.Increment(ref _readCount);
+        var pending = new PendingRead(key);
+        _reads.Enqueue(pending);
         return new ValueTask<byte[]?>(cancellationToken.CanBeCanceled ? pending.Completion.Task.WaitAsync(cancellationToken) : pending.Completion.Task);
     }
 
@@ -52,22 +41,7 @@ internal sealed class CoalescingRemoteStorage(IRemoteStorage inner, int maxBatch
     public ValueTask SetAsync(string key, ReadOnlyMemory<byte> value, TimeSpan? ttl, CancellationToken cancellationToken)
     {
         var pending = new PendingWrite(key, value, ttl);
-        bool pump;
-        lock (_lock)
-        {
-            _writes.Enqueue(pending);
-            pump = _writesInFlight < maxInFlight;
-            if (pump)
-            {
-                _writesInFlight++;
-            }
-        }
-
-        if (pump)
-        {
-            _ = PumpWritesAsync();
-        }
-
+        _writes.Enqueue(pending);
         return new ValueTask(cancellationToken.CanBeCanceled ? pending.Completion.Task.WaitAsync(cancellationToken) : pending.Completion.Task);
     }
 
@@ -77,106 +51,69 @@ internal sealed class CoalescingRemoteStorage(IRemoteStorage inner, int maxBatch
 
     public ValueTask DisposeAsync() => Inner.DisposeAsync();
 
-    private async Task PumpAsync()
+    private async Task ReadBatchAsync(PendingRead[] batch)
     {
-        while (true)
+        Interlocked.Increment(ref _readBatches);
+        try
         {
-            Pending[] batch;
-            lock (_lock)
+            if (batch.Length == 1)
             {
-                if (_queue.Count == 0)
-                {
-                    _inFlight--;
-                    return;
-                }
-
-                batch = new Pending[Math.Min(_queue.Count, maxBatch)];
-                for (int i = 0; i < batch.Length; i++)
-                {
-                    batch[i] = _queue.Dequeue();
-                }
+                batch[0].Completion.TrySetResult(await Inner.GetAsync(batch[0].Key, CancellationToken.None).ConfigureAwait(false));
+                return;
             }
 
-            Interlocked.Increment(ref _batches);
+            IReadOnlyList<byte[]?> values = await Inner.GetManyAsync([.. batch.Select(r => r.Key)], CancellationToken.None).ConfigureAwait(false);
+            for (int i = 0; i < batch.Length; i++)
+            {
+                batch[i].Completion.TrySetResult(values[i]);
+            }
+        }
+        catch (Exception e)
+        {
+            foreach (PendingRead read in batch)
+            {
+                read.Completion.TrySetException(e);
+            }
+        }
+    }
+
+    /// <summary>One batched write per distinct TTL in the batch (a tier writes with one TTL, so usually one).</summary>
+    private async Task WriteBatchAsync(PendingWrite[] batch)
+    {
+        foreach (IGrouping<TimeSpan?, PendingWrite> group in batch.GroupBy(w => w.Ttl))
+        {
+            PendingWrite[] writes = [.. group];
             try
             {
-                if (batch.Length == 1)
+                if (writes.Length == 1)
                 {
-                    batch[0].Completion.TrySetResult(await Inner.GetAsync(batch[0].Key, CancellationToken.None).ConfigureAwait(false));
-                    continue;
+                    await Inner.SetAsync(writes[0].Key, writes[0].Value, group.Key, CancellationToken.None).ConfigureAwait(false);
+                }
+                else
+                {
+                    await Inner.SetManyAsync([.. writes.Select(w => KeyValuePair.Create(w.Key, w.Value))], group.Key, CancellationToken.None).ConfigureAwait(false);
                 }
 
-                var keys = new string[batch.Length];
-                for (int i = 0; i < keys.Length; i++)
+                foreach (PendingWrite write in writes)
                 {
-                    keys[i] = batch[i].Key;
-                }
-
-                IReadOnlyList<byte[]?> values = await Inner.GetManyAsync(keys, CancellationToken.None).ConfigureAwait(false);
-                for (int i = 0; i < batch.Length; i++)
-                {
-                    batch[i].Completion.TrySetResult(values[i]);
+                    write.Completion.TrySetResult();
                 }
             }
             catch (Exception e)
             {
-                foreach (Pending pending in batch)
+                foreach (PendingWrite write in writes)
                 {
-                    pending.Completion.TrySetException(e);
+                    write.Completion.TrySetException(e);
                 }
             }
         }
     }
 
-    private async Task PumpWritesAsync()
+    private sealed class PendingRead(string key)
     {
-        while (true)
-        {
-            PendingWrite[] batch;
-            lock (_lock)
-            {
-                if (_writes.Count == 0)
-                {
-                    _writesInFlight--;
-                    return;
-                }
+        public string Key { get; } = key;
 
-                batch = new PendingWrite[Math.Min(_writes.Count, maxBatch)];
-                for (int i = 0; i < batch.Length; i++)
-                {
-                    batch[i] = _writes.Dequeue();
-                }
-            }
-
-            // One batched write per distinct TTL in the batch (a tier writes with one TTL, so usually one).
-            foreach (IGrouping<TimeSpan?, PendingWrite> group in batch.GroupBy(w => w.Ttl))
-            {
-                PendingWrite[] writes = [.. group];
-                try
-                {
-                    if (writes.Length == 1)
-                    {
-                        await Inner.SetAsync(writes[0].Key, writes[0].Value, group.Key, CancellationToken.None).ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        await Inner.SetManyAsync([.. writes.Select(w => KeyValuePair.Create(w.Key, w.Value))], group.Key, CancellationToken.None).ConfigureAwait(false);
-                    }
-
-                    foreach (PendingWrite write in writes)
-                    {
-                        write.Completion.TrySetResult();
-                    }
-                }
-                catch (Exception e)
-                {
-                    foreach (PendingWrite write in writes)
-                    {
-                        write.Completion.TrySetException(e);
-                    }
-                }
-            }
-        }
+        public TaskCompletionSource<byte[]?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     private sealed class PendingWrite(string key, ReadOnlyMemory<byte> value, TimeSpan? ttl)
@@ -188,12 +125,5 @@ internal sealed class CoalescingRemoteStorage(IRemoteStorage inner, int maxBatch
         public TimeSpan? Ttl { get; } = ttl;
 
         public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
-
-    private sealed class Pending(string key)
-    {
-        public string Key { get; } = key;
-
-        public TaskCompletionSource<byte[]?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
