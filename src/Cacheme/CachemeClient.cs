@@ -9,7 +9,7 @@ namespace CachemeNet;
 /// <see cref="Cacheme"/> facade forwards to <see cref="Cacheme.Default"/>; create more for isolation (tests, several apps in one process).
 /// Thread-safe.
 /// </summary>
-public sealed class CachemeClient : IAsyncDisposable
+public sealed partial class CachemeClient : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, ICacheStorage> _storages = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<object, NodeRuntime> _runtimes = new();

@@ -75,17 +75,17 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
             }
         }
 
-        return GetThroughFlightAsync(node, cancellationToken);
+        return GetThroughFlightAsync(node, null, cancellationToken);
     }
 
-    private async ValueTask<T> GetThroughFlightAsync(CacheNode<T> node, CancellationToken cancellationToken)
+    private async ValueTask<T> GetThroughFlightAsync(CacheNode<T> node, NodeLoader<T>? loader, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         string key = FullKey(node);
         Flight<T> flight = _flights.JoinOrLead(key, out bool leader);
         if (leader)
         {
-            _ = RunAsync(node, flight);
+            _ = RunAsync(node, loader, flight);
         }
 
         T value;
@@ -120,7 +120,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
     }
 
     /// <summary>The leader's work for one key: the rest of the chain, then the loader, then write-back. Never throws.</summary>
-    private async Task RunAsync(CacheNode<T> node, Flight<T> flight)
+    private async Task RunAsync(CacheNode<T> node, NodeLoader<T>? loader, Flight<T> flight)
     {
         CancellationToken token = flight.Token;
         string key = flight.Key;
@@ -148,7 +148,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
                 }
             }
 
-            T value = await LoadAsync(node, key, token).ConfigureAwait(false);
+            T value = await LoadAsync(node, loader, key, token).ConfigureAwait(false);
             if (!Admit(key))
             {
                 flight.SetResult(value);
@@ -265,12 +265,14 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
         return false;
     }
 
-    private async ValueTask<T> LoadAsync(CacheNode<T> node, string key, CancellationToken token)
+    private async ValueTask<T> LoadAsync(CacheNode<T> node, NodeLoader<T>? loader, string key, CancellationToken token)
     {
         long started = _client.TimeProvider.GetTimestamp();
         try
         {
-            T value = await node.LoadAsync(token).ConfigureAwait(false);
+            T value = loader is null
+                ? await node.LoadAsync(token).ConfigureAwait(false)
+                : await loader.LoadAsync(token).ConfigureAwait(false);
             _counters.LoadSuccesses.Increment();
             return value;
         }
