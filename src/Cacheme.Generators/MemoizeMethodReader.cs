@@ -405,13 +405,14 @@ internal sealed class MemoizeMethodReader
             }
 
             used.Add(parameter);
-            if (!StableText.TryGetFormat(parameter.Type, out string? format))
+            if (!StableText.TryGetFormat(parameter.Type, out string? format, out string? normalize))
             {
                 Report(MemoizeDiagnostics.UnstablePlaceholder, Location(parameter), part.Text, parameter.Type.ToDisplayString());
                 continue;
             }
 
-            key.Append('{').Append(FieldName(parameter)).Append(format is null ? string.Empty : ":" + format).Append('}');
+            string value = normalize is null ? FieldName(parameter) : "(" + FieldName(parameter) + normalize + ")";
+            key.Append('{').Append(value).Append(format is null ? string.Empty : ":" + format).Append('}');
         }
 
         if (template.Length > 0 && parts.Count == 0)

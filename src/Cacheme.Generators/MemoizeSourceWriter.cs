@@ -91,16 +91,16 @@ internal static class MemoizeSourceWriter
             body.Append('\n');
         }
 
-        body.Append(i2).Append("public ").Append(t.ClassName).Append('(').Append(string.Join(", ", t.Fields.Select(f => f.Type + " " + f.Name.Substring(1)))).Append(")\n");
+        body.Append(i2).Append("public ").Append(t.ClassName).Append('(').Append(string.Join(", ", t.Fields.Select(f => f.Type + " " + MemoizeMethodReader.Escape(f.Name.Substring(1))))).Append(")\n");
         body.Append(i2).Append("{\n");
         foreach (MemoizeParameter field in t.Fields)
         {
-            body.Append(i2).Append("    this.").Append(field.Name).Append(" = ").Append(field.Name.Substring(1)).Append(";\n");
+            body.Append(i2).Append("    this.").Append(field.Name).Append(" = ").Append(MemoizeMethodReader.Escape(field.Name.Substring(1))).Append(";\n");
         }
 
         body.Append(i2).Append("}\n\n");
         body.Append(i2).Append("public override global::CachemeNet.NodeMeta Meta => s_meta;\n\n");
-        body.Append(i2).Append("public override string Key() => string.Create(global::System.Globalization.CultureInfo.InvariantCulture, $\"")
+        body.Append(i2).Append("public override string Key() => global::System.String.Create(global::System.Globalization.CultureInfo.InvariantCulture, $\"")
             .Append(t.KeyInterpolation).Append("\");\n\n");
         body.Append(i2).Append("public override ").Append(ValueTask).Append('<').Append(m.ValueType).Append("> LoadAsync(").Append(Token).Append(" cancellationToken)\n");
         body.Append(i2).Append("    => throw new global::System.InvalidOperationException(\"This node is loaded only through ").Append(m.Name).Append(".\");\n");

@@ -8,10 +8,15 @@ namespace CachemeNet.Generators;
 /// </summary>
 internal static class StableText
 {
-    /// <summary>True when <paramref name="type"/> (or the type under a nullable) has a stable text form; <paramref name="format"/> is its format string or null.</summary>
-    public static bool TryGetFormat(ITypeSymbol type, out string? format)
+    /// <summary>
+    /// True when <paramref name="type"/> (or the type under a nullable) has a stable text form; <paramref name="format"/> is its
+    /// format string or null, and <paramref name="normalize"/> an addition that maps values equal as record fields onto one text
+    /// (<c>-0.0</c> and <c>0.0</c> are equal doubles but print differently; adding <c>+0.0</c> turns the first into the second).
+    /// </summary>
+    public static bool TryGetFormat(ITypeSymbol type, out string? format, out string? normalize)
     {
         format = null;
+        normalize = null;
         if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
         {
             type = nullable.TypeArguments[0];
@@ -37,9 +42,16 @@ internal static class StableText
             case SpecialType.System_UInt64:
             case SpecialType.System_IntPtr:
             case SpecialType.System_UIntPtr:
+                return true;
             case SpecialType.System_Single:
+                normalize = " + 0f";
+                return true;
             case SpecialType.System_Double:
+                normalize = " + 0d";
+                return true;
             case SpecialType.System_Decimal:
+                // 1.0m == 1.00m, but they print differently; G29 drops trailing zeros.
+                format = "G29";
                 return true;
             case SpecialType.System_DateTime:
                 format = "O";

@@ -14,8 +14,10 @@ internal abstract class BatchLoader<T>
     [UnconditionalSuppressMessage("Trimming", "IL2077", Justification = "Adapter type is internal and kept.")]
     public static BatchLoader<T>? For(Type nodeType)
     {
-        Type contract = typeof(IBatchLoadNode<,>).MakeGenericType(nodeType, typeof(T));
-        if (!nodeType.GetInterfaces().Contains(contract))
+        bool implemented = nodeType.GetInterfaces().Any(i =>
+            i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IBatchLoadNode<,>) &&
+            i.GenericTypeArguments[0] == nodeType && i.GenericTypeArguments[1] == typeof(T));
+        if (!implemented)
         {
             return null;
         }
