@@ -44,11 +44,24 @@ internal sealed record LocationInfo(string FilePath, TextSpan Span, LinePosition
     public static LocationInfo? From(Location? location) =>
         location is null || !location.IsInSource ? null : new LocationInfo(location.SourceTree?.FilePath ?? string.Empty, location.SourceSpan, location.GetLineSpan().Span);
 
-    public Location ToLocation() => Location.Create(FilePath, Span, LineSpan);
+    /// <summary>The location in <paramref name="compilation"/>'s tree of the same path, or a file location when there is none.</summary>
+    public Location ToLocation(Compilation compilation)
+    {
+        foreach (SyntaxTree tree in compilation.SyntaxTrees)
+        {
+            if (tree.FilePath == FilePath && Span.End <= tree.Length)
+            {
+                return Location.Create(tree, Span);
+            }
+        }
+
+        return Location.Create(FilePath, Span, LineSpan);
+    }
 }
 
 /// <summary>A diagnostic to report, kept as plain data.</summary>
 internal sealed record DiagnosticInfo(DiagnosticDescriptor Descriptor, LocationInfo? Location, EquatableArray<string> Arguments)
 {
-    public Diagnostic ToDiagnostic() => Diagnostic.Create(Descriptor, Location?.ToLocation(), Arguments.Items.ToArray<object>());
+    public Diagnostic ToDiagnostic(Compilation compilation) =>
+        Diagnostic.Create(Descriptor, Location?.ToLocation(compilation), Arguments.Items.ToArray<object>());
 }

@@ -23,14 +23,21 @@ public sealed class MemoizeGenerator : IIncrementalGenerator
 
         context.RegisterSourceOutput(results, static (spc, result) =>
         {
-            foreach (DiagnosticInfo diagnostic in result.Diagnostics)
-            {
-                spc.ReportDiagnostic(diagnostic.ToDiagnostic());
-            }
-
             if (result.Source is not null)
             {
                 spc.AddSource(result.HintName, result.Source);
+            }
+        });
+
+        // Diagnostics are mapped onto the current compilation's syntax trees, so they carry real source locations.
+        IncrementalValuesProvider<(MemoizeResult Result, Compilation Compilation)> withCompilation = results
+            .Where(static r => r.Diagnostics.Length > 0)
+            .Combine(context.CompilationProvider);
+        context.RegisterSourceOutput(withCompilation, static (spc, pair) =>
+        {
+            foreach (DiagnosticInfo diagnostic in pair.Result.Diagnostics)
+            {
+                spc.ReportDiagnostic(diagnostic.ToDiagnostic(pair.Compilation));
             }
         });
     }

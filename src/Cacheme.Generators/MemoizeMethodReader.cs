@@ -592,8 +592,18 @@ internal sealed class MemoizeMethodReader
         return string.Join(" ", parts);
     }
 
-    private MemoizeParameter ToParameter(IParameterSymbol parameter) =>
-        new(Escape(parameter.Name), parameter.Type.ToDisplayString(TypeFormat), DefaultValue(parameter), IsToken(parameter.Type));
+    private MemoizeParameter ToParameter(IParameterSymbol parameter)
+    {
+        string prefix = (parameter.IsParams ? "params " : string.Empty) + parameter.RefKind switch
+        {
+            RefKind.Ref => "ref ",
+            RefKind.Out => "out ",
+            RefKind.In => "in ",
+            RefKind.RefReadOnlyParameter => "ref readonly ",
+            _ => string.Empty,
+        };
+        return new(Escape(parameter.Name), prefix + parameter.Type.ToDisplayString(TypeFormat), DefaultValue(parameter), IsToken(parameter.Type));
+    }
 
     private static string? DefaultValue(IParameterSymbol parameter)
     {
@@ -615,14 +625,14 @@ internal sealed class MemoizeMethodReader
     /// <summary>The implementation written when the method has errors, so that only the CACHEME diagnostics are reported.</summary>
     private string? FallbackSource()
     {
-        if (!IsPartialDefinition(out _) || _method.IsGenericMethod)
+        if (!IsPartialDefinition(out _) || _syntax.ConstraintClauses.Count > 0)
         {
             return null;
         }
 
         MemoizeMethod stub = new(
             Namespace(), ContainingTypeHeaders(), _method.ContainingType.ToDisplayString(TypeFormat), ImplementationModifiers(), CompanionModifiers(),
-            _method.IsStatic, _method.Name, BaseName(_method.Name), _method.ReturnType.ToDisplayString(TypeFormat), false, string.Empty,
+            _method.IsStatic, _method.Name + (_syntax.TypeParameterList?.ToString() ?? string.Empty), BaseName(_method.Name), _method.ReturnType.ToDisplayString(TypeFormat), false, string.Empty,
             new EquatableArray<MemoizeParameter>([.. _method.Parameters.Select(ToParameter)]), null, string.Empty,
             new MemoizeLoader(string.Empty, false, false, false), string.Empty, null);
         return MemoizeSourceWriter.WriteFallback(stub);
