@@ -22,6 +22,19 @@ internal static class GeneratorHarness
 
         """;
 
+    /// <summary>A value type and a node type for node-form inputs.</summary>
+    public const string SampleNode = """
+        internal sealed record UserInfo(int Id);
+        internal sealed record UserInfoNode(int UserId) : CacheNode<UserInfo>
+        {
+            private static readonly NodeMeta s_meta = new() { Caches = [new Cache("local", null)] };
+            public override NodeMeta Meta => s_meta;
+            public override string Key() => $"user:{UserId}:info";
+            public override ValueTask<UserInfo> LoadAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+        }
+
+        """;
+
     /// <summary>The generator's output for <paramref name="source"/>.</summary>
     public static GeneratorResult Run(string source)
     {

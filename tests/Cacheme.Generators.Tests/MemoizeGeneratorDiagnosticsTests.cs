@@ -5,15 +5,7 @@ namespace CachemeNet.Generators.Tests;
 /// <summary>Every CACHEME diagnostic, each from a minimal input; the compilation must report nothing else.</summary>
 public sealed class MemoizeGeneratorDiagnosticsTests
 {
-    private const string Types = """
-        internal sealed record UserInfo(int Id);
-        internal sealed record UserNode(int UserId) : CacheNode<UserInfo>
-        {
-            private static readonly NodeMeta s_meta = new() { Caches = [new Cache("local", null)] };
-            public override NodeMeta Meta => s_meta;
-            public override string Key() => $"user:{UserId}";
-            public override ValueTask<UserInfo> LoadAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
-        }
+    private const string Types = GeneratorHarness.SampleNode + """
         internal sealed record OtherNode(int UserId) : CacheNode<string>
         {
             private static readonly NodeMeta s_meta = new() { Caches = [new Cache("local", null)] };
@@ -50,40 +42,40 @@ public sealed class MemoizeGeneratorDiagnosticsTests
         },
         {
             "node has no constructor parameter for a method parameter", """
-            [Memoize(typeof(UserNode))]
+            [Memoize(typeof(UserInfoNode))]
             public partial ValueTask<UserInfo> GetAsync(int userId, string region);
             private ValueTask<UserInfo> GetCoreAsync(int userId, string region) => default;
             """, ["CACHEME002"]
         },
         {
             "parameter type does not convert to the node's", """
-            [Memoize(typeof(UserNode))]
+            [Memoize(typeof(UserInfoNode))]
             public partial ValueTask<UserInfo> GetAsync(string userId);
             private ValueTask<UserInfo> GetCoreAsync(string userId) => default;
             """, ["CACHEME002"]
         },
         {
             "method is not partial", """
-            [Memoize(typeof(UserNode))]
+            [Memoize(typeof(UserInfoNode))]
             public ValueTask<UserInfo> GetAsync(int userId) => default;
             """, ["CACHEME003"]
         },
         {
             "attribute on an implementation with a body", """
-            [Memoize(typeof(UserNode))]
+            [Memoize(typeof(UserInfoNode))]
             public partial ValueTask<UserInfo> GetAsync(int userId) => default;
             public partial ValueTask<UserInfo> GetAsync(int userId);
             """, ["CACHEME003"]
         },
         {
             "return type is not Task/ValueTask", """
-            [Memoize(typeof(UserNode))]
+            [Memoize(typeof(UserInfoNode))]
             public partial UserInfo Get(int userId);
             """, ["CACHEME004"]
         },
         {
             "non-generic Task", """
-            [Memoize(typeof(UserNode))]
+            [Memoize(typeof(UserInfoNode))]
             public partial Task GetAsync(int userId);
             """, ["CACHEME004"]
         },
@@ -138,27 +130,27 @@ public sealed class MemoizeGeneratorDiagnosticsTests
         },
         {
             "loader missing", """
-            [Memoize(typeof(UserNode))]
+            [Memoize(typeof(UserInfoNode))]
             public partial ValueTask<UserInfo> GetAsync(int userId);
             """, ["CACHEME008"]
         },
         {
             "loader returns another type", """
-            [Memoize(typeof(UserNode))]
+            [Memoize(typeof(UserInfoNode))]
             public partial ValueTask<UserInfo> GetAsync(int userId);
             private ValueTask<string> GetCoreAsync(int userId) => default;
             """, ["CACHEME008"]
         },
         {
             "static method with an instance loader", """
-            [Memoize(typeof(UserNode))]
+            [Memoize(typeof(UserInfoNode))]
             public static partial ValueTask<UserInfo> GetAsync(int userId);
             private ValueTask<UserInfo> GetCoreAsync(int userId) => default;
             """, ["CACHEME008"]
         },
         {
             "client member missing", """
-            [Memoize(typeof(UserNode), Client = "Missing")]
+            [Memoize(typeof(UserInfoNode), Client = "Missing")]
             public partial ValueTask<UserInfo> GetAsync(int userId);
             private ValueTask<UserInfo> GetCoreAsync(int userId) => default;
             """, ["CACHEME009"]
@@ -166,7 +158,7 @@ public sealed class MemoizeGeneratorDiagnosticsTests
         {
             "client member of the wrong type", """
             private static string ClientName { get; } = "";
-            [Memoize(typeof(UserNode), Client = nameof(ClientName))]
+            [Memoize(typeof(UserInfoNode), Client = nameof(ClientName))]
             public partial ValueTask<UserInfo> GetAsync(int userId);
             private ValueTask<UserInfo> GetCoreAsync(int userId) => default;
             """, ["CACHEME009"]
@@ -174,7 +166,7 @@ public sealed class MemoizeGeneratorDiagnosticsTests
         {
             "instance client on a static method", """
             private readonly CachemeClient _client = new();
-            [Memoize(typeof(UserNode), Client = nameof(_client))]
+            [Memoize(typeof(UserInfoNode), Client = nameof(_client))]
             public static partial ValueTask<UserInfo> GetAsync(int userId);
             private static ValueTask<UserInfo> GetCoreAsync(int userId) => default;
             """, ["CACHEME009"]
@@ -202,21 +194,21 @@ public sealed class MemoizeGeneratorDiagnosticsTests
         },
         {
             "template option on the node form", """
-            [Memoize(typeof(UserNode), Version = "v2")]
+            [Memoize(typeof(UserInfoNode), Version = "v2")]
             public partial ValueTask<UserInfo> GetAsync(int userId);
             private ValueTask<UserInfo> GetCoreAsync(int userId) => default;
             """, ["CACHEME012"]
         },
         {
             "generic method", """
-            [Memoize(typeof(UserNode))]
+            [Memoize(typeof(UserInfoNode))]
             public partial ValueTask<UserInfo> GetAsync<TX>(int userId);
             private ValueTask<UserInfo> GetCoreAsync(int userId) => default;
             """, ["CACHEME013"]
         },
         {
             "in parameter", """
-            [Memoize(typeof(UserNode))]
+            [Memoize(typeof(UserInfoNode))]
             public partial ValueTask<UserInfo> GetAsync(in int userId);
             private ValueTask<UserInfo> GetCoreAsync(int userId) => default;
             """, ["CACHEME013"]

@@ -3,17 +3,7 @@ namespace CachemeNet.Generators.Tests;
 /// <summary>The generator's output for valid inputs: exact source for representative methods, and warning-free compilation across shapes.</summary>
 public sealed class MemoizeGeneratorTests
 {
-    private const string Node = """
-        internal sealed record UserInfo(int Id);
-        internal sealed record UserInfoNode(int UserId) : CacheNode<UserInfo>
-        {
-            private static readonly NodeMeta s_meta = new() { Caches = [new Cache("local", null)] };
-            public override NodeMeta Meta => s_meta;
-            public override string Key() => $"user:{UserId}:info";
-            public override ValueTask<UserInfo> LoadAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
-        }
-
-        """;
+    private const string Node = GeneratorHarness.SampleNode;
 
     public static TheoryData<string, string> Shapes => new()
     {
