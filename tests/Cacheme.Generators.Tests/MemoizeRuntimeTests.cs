@@ -125,6 +125,28 @@ public sealed class MemoizeRuntimeTests
         Assert.Equal(1, b.LoadCount);
     }
 
+    [Fact]
+    public async Task A_local_hit_allocates_only_the_node()
+    {
+        (CachemeClient client, _) = await RecordingStorageProvider.CreateClientAsync();
+        var service = new UserService(client);
+        service.Gate.SetResult();
+        await service.GetUserInfoAsync(3);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+        {
+            ValueTask<UserInfo> hit = service.GetUserInfoAsync(3);
+            Assert.True(hit.IsCompletedSuccessfully);
+        }
+
+        long perCall = (GC.GetAllocatedBytesForCurrentThread() - before) / 1000;
+
+        // The generated node record: object header + method table + one int field = 24 bytes on 64-bit.
+        Assert.True(perCall <= 24, $"{perCall} bytes per local hit");
+        Assert.Equal(1, service.LoadCount);
+    }
+
     private static string FullKey(string form, int id) => form == "node" ? $"cacheme:node-user:{id}:v1" : $"cacheme:user:{id}:info:v1";
 
     private static Task<UserInfo> Get(UserService service, string form, int id) =>
