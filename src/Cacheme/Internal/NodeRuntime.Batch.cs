@@ -384,7 +384,7 @@ internal sealed partial class NodeRuntime<T>
         var tasks = new Task<T>[pending.Count];
         for (int k = 0; k < tasks.Length; k++)
         {
-            tasks[k] = LoadAsync(pending[k].Node, pending[k].Flight!.Key, token).AsTask();
+            tasks[k] = LoadAsync(pending[k].Node, null, pending[k].Flight!.Key, token).AsTask();
         }
 
         for (int k = 0; k < tasks.Length; k++)

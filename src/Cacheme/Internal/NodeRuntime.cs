@@ -111,7 +111,11 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
         return (FullKey(node, ns, nsVersion), nsVersion);
     }
 
-    public ValueTask<T> GetAsync(CacheNode<T> node, CancellationToken cancellationToken)
+    public ValueTask<T> GetAsync(CacheNode<T> node, CancellationToken cancellationToken) =>
+        TryServeLeadingLocal(node, out T value) ? new ValueTask<T>(value) : GetThroughFlightAsync(node, null, cancellationToken);
+
+    /// <summary>Serves the node from a leading local tier when it is there and fresh (back-filling earlier ones); synchronous, no allocation.</summary>
+    private bool TryServeLeadingLocal(CacheNode<T> node, out T value)
     {
         // Leading local tiers: keyed by the node itself, synchronous, no allocation on a hit of a plain node.
         if (_leadingLocal > 0)
@@ -122,7 +126,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
             {
                 for (int i = 0; i < _leadingLocal; i++)
                 {
-                    if (_tiers[i].Local!.TryGet(node, out object? stored) && ReadLocal(stored, nsVersion, out T value) == Freshness.Fresh)
+                    if (_tiers[i].Local!.TryGet(node, out object? stored) && ReadLocal(stored, nsVersion, out value) == Freshness.Fresh)
                     {
                         for (int j = 0; j < i; j++)
                         {
@@ -130,23 +134,24 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
                         }
 
                         _counters.TierHit(i);
-                        return new ValueTask<T>(value);
+                        return true;
                     }
                 }
             }
         }
 
-        return GetThroughFlightAsync(node, cancellationToken);
+        value = default!;
+        return false;
     }
 
-    private async ValueTask<T> GetThroughFlightAsync(CacheNode<T> node, CancellationToken cancellationToken)
+    private async ValueTask<T> GetThroughFlightAsync(CacheNode<T> node, NodeLoader<T>? loader, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         (string key, string? nsVersion) = await ResolveKeyAsync(node, cancellationToken).ConfigureAwait(false);
         Flight<T> flight = _flights.JoinOrLead(key, out bool leader);
         if (leader)
         {
-            _ = RunAsync(node, nsVersion, flight);
+            _ = RunAsync(node, nsVersion, loader, flight);
         }
 
         T value;
@@ -186,7 +191,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
     }
 
     /// <summary>The leader's work for one key: the chain in order, then the loader, then write-back. Never throws.</summary>
-    private async Task RunAsync(CacheNode<T> node, string? nsVersion, Flight<T> flight)
+    private async Task RunAsync(CacheNode<T> node, string? nsVersion, NodeLoader<T>? loader, Flight<T> flight)
     {
         CancellationToken token = flight.Token;
         string key = flight.Key;
@@ -243,7 +248,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
 
             try
             {
-                await LoadAndWriteAsync(node, nsVersion, flight, hasStale, stale, token).ConfigureAwait(false);
+                await LoadAndWriteAsync(node, nsVersion, loader, flight, hasStale, stale, token).ConfigureAwait(false);
             }
             finally
             {
@@ -264,10 +269,10 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
     }
 
     /// <summary>Loads (serving stale on failure or overrun when allowed), then writes every tier the doorkeeper admits.</summary>
-    private async Task LoadAndWriteAsync(CacheNode<T> node, string? nsVersion, Flight<T> flight, bool hasStale, T stale, CancellationToken token)
+    private async Task LoadAndWriteAsync(CacheNode<T> node, string? nsVersion, NodeLoader<T>? loader, Flight<T> flight, bool hasStale, T stale, CancellationToken token)
     {
         string key = flight.Key;
-        Task<T> load = LoadAsync(node, key, token).AsTask();
+        Task<T> load = LoadAsync(node, loader, key, token).AsTask();
         if (hasStale && _failoverTimeout is { } failover && !load.IsCompleted)
         {
             try
@@ -516,12 +521,14 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
         return Freshness.Stale;
     }
 
-    private async ValueTask<T> LoadAsync(CacheNode<T> node, string key, CancellationToken token)
+    private async ValueTask<T> LoadAsync(CacheNode<T> node, NodeLoader<T>? loader, string key, CancellationToken token)
     {
         long started = Time.GetTimestamp();
         try
         {
-            T value = await node.LoadAsync(token).ConfigureAwait(false);
+            T value = loader is null
+                ? await node.LoadAsync(token).ConfigureAwait(false)
+                : await loader.LoadAsync(token).ConfigureAwait(false);
             _counters.LoadSuccesses.Increment();
             return value;
         }
