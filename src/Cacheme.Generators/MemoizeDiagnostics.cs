@@ -2,7 +2,7 @@ using Microsoft.CodeAnalysis;
 
 namespace CachemeNet.Generators;
 
-/// <summary>The diagnostics of the Memoize generator; IDs and meanings are documented in docs/memoize.md.</summary>
+/// <summary>The diagnostics of the Memoize generator; IDs and meanings are documented in the README's Memoize section.</summary>
 internal static class MemoizeDiagnostics
 {
     private const string Category = "Cacheme.Memoize";
@@ -65,5 +65,5 @@ internal static class MemoizeDiagnostics
 
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
-            helpLinkUri: "https://github.com/cacheme/cacheme-dotnet/blob/main/docs/memoize.md#diagnostics");
+            helpLinkUri: "https://github.com/cacheme/cacheme-dotnet/blob/main/the README's Memoize section#diagnostics");
 }

@@ -5,7 +5,7 @@ namespace CachemeNet.Generators;
 
 /// <summary>
 /// Writes the bodies of <c>[Memoize]</c> partial methods (and their Invalidate/Refresh companions) so that they read through
-/// Cacheme, without reflection at run time. See docs/memoize.md.
+/// Cacheme, without reflection at run time. See the README's Memoize section.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class MemoizeGenerator : IIncrementalGenerator

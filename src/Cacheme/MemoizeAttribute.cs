@@ -5,7 +5,7 @@ namespace CachemeNet;
 /// generator writes its body, which builds a node from the arguments and reads it through the cache, loading a miss with the
 /// method's loader, <c>{Name}CoreAsync</c> (for <c>GetUserAsync</c>: <c>GetUserCoreAsync</c>), which the user writes. Next to it the
 /// generator writes <c>Invalidate{Name}Async</c> and <c>Refresh{Name}Async</c> for the same arguments. Mistakes (an unknown
-/// placeholder, an unmapped parameter, a wrong return type, ...) are compile-time errors <c>CACHEME001</c>..; see docs/memoize.md.
+/// placeholder, an unmapped parameter, a wrong return type, ...) are compile-time errors <c>CACHEME001</c>..; see the README's Memoize section.
 /// </summary>
 /// <remarks>
 /// Two forms. Node form, <c>[Memoize(typeof(UserInfoNode))]</c>: the method's parameters map by name (case-insensitive) onto the

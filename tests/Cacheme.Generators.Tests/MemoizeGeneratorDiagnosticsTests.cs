@@ -264,7 +264,7 @@ public sealed class MemoizeGeneratorDiagnosticsTests
     [Fact]
     public void Every_descriptor_is_documented()
     {
-        string docs = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "memoize.md"));
+        string docs = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
         string[] ids = [.. typeof(MemoizeGenerator).Assembly.GetType("CachemeNet.Generators.MemoizeDiagnostics")!
             .GetFields().Select(f => ((DiagnosticDescriptor)f.GetValue(null)!).Id)];
 
