@@ -65,5 +65,5 @@ internal static class MemoizeDiagnostics
 
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
-            helpLinkUri: "https://github.com/cacheme/cacheme-dotnet/blob/main/the README's Memoize section#diagnostics");
+            helpLinkUri: "https://github.com/cacheme/cacheme-dotnet/blob/main/README.md#diagnostics");
 }
