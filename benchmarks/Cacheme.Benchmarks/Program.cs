@@ -19,6 +19,8 @@ public static class Program
             case "bench":
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest);
                 return 0;
+            case "backplane-latency":
+                return await Backplane.BackplaneLatencyCommand.RunAsync(rest);
             case "chaos":
                 return await Replay.ChaosCommand.RunAsync(rest);
             case "replay":
@@ -26,7 +28,7 @@ public static class Program
             case "hitrate": return CachemeNet.Benchmarks.HitRate.HitRateCommand.Run(rest);
             case "local-memory": return CachemeNet.Benchmarks.LocalTier.MemoryPerEntryCommand.Run(rest);
             default:
-                Console.Error.WriteLine("usage: Cacheme.Benchmarks bench [BenchmarkDotNet args] | hitrate ... | local-memory | replay ... | chaos ...");
+                Console.Error.WriteLine("usage: Cacheme.Benchmarks bench [BenchmarkDotNet args] | hitrate ... | local-memory | replay ... | chaos ... | backplane-latency ...");
                 await Task.CompletedTask;
                 return command == "help" ? 0 : 2;
         }
