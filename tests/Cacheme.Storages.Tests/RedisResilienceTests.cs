@@ -12,9 +12,9 @@ public sealed class RedisResilienceTests
 {
     private static string HostPort => TestServers.Redis["redis://".Length..];
 
-    private static string Prefix() => "res-" + Guid.NewGuid().ToString("N")[..8];
+    internal static string Prefix() => "res-" + Guid.NewGuid().ToString("N")[..8];
 
-    private static async Task<CachemeClient> ClientAsync(string prefix, string redisUrl, TierResilienceOptions? resilience = null)
+    internal static async Task<CachemeClient> ClientAsync(string prefix, string redisUrl, TierResilienceOptions? resilience = null)
     {
         var client = new CachemeClient(new CachemeOptions { Prefix = prefix, NamespaceCacheDuration = TimeSpan.FromMinutes(10), TierResilience = resilience ?? new TierResilienceOptions() });
         await client.RegisterStorageAsync("local", new Storage("local://lru", size: 1000));
@@ -128,7 +128,7 @@ public sealed class RedisResilienceTests
                     Interlocked.Increment(ref errors);
                 }
 
-                await Task.Yield();
+                await Task.Delay(1);
             }
         }))];
 
@@ -150,32 +150,6 @@ public sealed class RedisResilienceTests
         Assert.Equal(0, errors);
         Assert.Equal("closed", client.Tiers().Single(t => t.Name == "redis").Circuit);
         Assert.True(client.Stats<int>(node).TierErrorCount > 0);
-    }
-
-    [Fact]
-    public async Task A_hanging_loader_with_a_stale_value_is_answered_within_the_failover_timeout_then_refreshed()
-    {
-        await using CachemeClient client = await ClientAsync(Prefix(), TestServers.Redis);
-        var meta = new NodeMeta
-        {
-            Caches = [new Cache("local", TimeSpan.FromMilliseconds(100)), new Cache("redis", TimeSpan.FromMilliseconds(100))],
-            FailSafe = TimeSpan.FromMinutes(5),
-            FailoverTimeout = TimeSpan.FromMilliseconds(200),
-        };
-        NodeDefinition<string> node = client.BuildNode<string>("n", meta);
-        var gate = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Assert.Equal("old", await client.GetAsync(node.Create("k", _ => ValueTask.FromResult("old"))));
-        await Task.Delay(150); // let both 100 ms TTLs pass: elapsed real time is what this test is about
-
-        var clock = Stopwatch.StartNew();
-        string served = await client.GetAsync(node.Create("k", _ => new ValueTask<string>(gate.Task)));
-        clock.Stop();
-        Assert.Equal("old", served);
-        Assert.InRange(clock.ElapsedMilliseconds, 150, 1200); // FailoverTimeout 200 ms plus a margin for a shared 2-core machine
-        Assert.Equal(1, client.Stats(node).StaleServedCount);
-
-        gate.SetResult("new");
-        await TestServers.EventuallyAsync(async () => await client.GetAsync(node.Create("k", _ => ValueTask.FromResult("unexpected"))) == "new", "the background load refreshes the tiers");
     }
 
     [Fact]
