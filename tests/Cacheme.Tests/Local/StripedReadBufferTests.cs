@@ -27,6 +27,36 @@ public sealed class StripedReadBufferTests
     }
 
     [Fact]
+    public async Task One_producer_and_a_concurrent_consumer_lose_nothing_and_keep_order()
+    {
+        var buffer = new StripedReadBuffer<string>(1);
+        string[] items = [.. Enumerable.Range(0, 200_000).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+        var drained = new List<string>();
+        Task producer = Task.Run(() =>
+        {
+            foreach (string item in items)
+            {
+                while (buffer.TryAdd(item) != ReadBufferStatus.Recorded)
+                {
+                    Thread.SpinWait(10); // full: wait for the consumer (a real reader would drop the read instead)
+                }
+            }
+        });
+        Task consumer = Task.Run(() =>
+        {
+            var collector = new Collector(drained);
+            while (!producer.IsCompleted)
+            {
+                buffer.Drain(ref collector);
+            }
+
+            buffer.Drain(ref collector);
+        });
+        await Task.WhenAll(producer, consumer);
+        Assert.Equal(items, drained);
+    }
+
+    [Fact]
     public async Task Concurrent_producers_and_one_consumer_never_deliver_an_item_twice_or_invent_one()
     {
         var buffer = new StripedReadBuffer<string>(2);
@@ -55,7 +85,9 @@ public sealed class StripedReadBufferTests
             buffer.Drain(ref collector);
         });
         await Task.WhenAll(producers, consumer);
-        Assert.Equal(recorded, drained.Count);
+        // Producers sharing a stripe may overwrite each other's read (lossy by design), never duplicate or invent one.
+        Assert.True(drained.Count <= recorded, $"{drained.Count} drained, {recorded} recorded");
         Assert.Equal(drained.Count, drained.Distinct().Count());
+        Assert.Subset(items.ToHashSet(), drained.ToHashSet());
     }
 }
