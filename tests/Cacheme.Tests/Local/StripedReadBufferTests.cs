@@ -9,6 +9,18 @@ public sealed class StripedReadBufferTests
         public readonly void Consume(string item) => items.Add(item);
     }
 
+    /// <summary>Drains <paramref name="buffer"/> on another thread until <paramref name="producers"/> complete, then once more.</summary>
+    private static Task DrainUntil(StripedReadBuffer<string> buffer, Task producers, List<string> drained) => Task.Run(() =>
+    {
+        var collector = new Collector(drained);
+        while (!producers.IsCompleted)
+        {
+            buffer.Drain(ref collector);
+        }
+
+        buffer.Drain(ref collector);
+    });
+
     [Fact]
     public void Drains_recorded_reads_in_order_and_reports_a_full_stripe()
     {
@@ -42,17 +54,7 @@ public sealed class StripedReadBufferTests
                 }
             }
         });
-        Task consumer = Task.Run(() =>
-        {
-            var collector = new Collector(drained);
-            while (!producer.IsCompleted)
-            {
-                buffer.Drain(ref collector);
-            }
-
-            buffer.Drain(ref collector);
-        });
-        await Task.WhenAll(producer, consumer);
+        await Task.WhenAll(producer, DrainUntil(buffer, producer, drained));
         Assert.Equal(items, drained);
     }
 
@@ -63,7 +65,6 @@ public sealed class StripedReadBufferTests
         string[] items = [.. Enumerable.Range(0, 200_000).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
         int recorded = 0;
         var drained = new List<string>();
-        using var done = new CancellationTokenSource();
         Task producers = Task.WhenAll(Enumerable.Range(0, 2).Select(p => Task.Run(() =>
         {
             for (int i = p; i < items.Length; i += 2)
@@ -74,17 +75,7 @@ public sealed class StripedReadBufferTests
                 }
             }
         })));
-        Task consumer = Task.Run(() =>
-        {
-            var collector = new Collector(drained);
-            while (!producers.IsCompleted)
-            {
-                buffer.Drain(ref collector);
-            }
-
-            buffer.Drain(ref collector);
-        });
-        await Task.WhenAll(producers, consumer);
+        await Task.WhenAll(producers, DrainUntil(buffer, producers, drained));
         // Producers sharing a stripe may overwrite each other's read (lossy by design), never duplicate or invent one.
         Assert.True(drained.Count <= recorded, $"{drained.Count} drained, {recorded} recorded");
         Assert.Equal(drained.Count, drained.Distinct().Count());
