@@ -9,6 +9,18 @@ public sealed class StripedReadBufferTests
         public readonly void Consume(string item) => items.Add(item);
     }
 
+    /// <summary>Drains <paramref name="buffer"/> on another thread until <paramref name="producers"/> complete, then once more.</summary>
+    private static Task DrainUntil(StripedReadBuffer<string> buffer, Task producers, List<string> drained) => Task.Run(() =>
+    {
+        var collector = new Collector(drained);
+        while (!producers.IsCompleted)
+        {
+            buffer.Drain(ref collector);
+        }
+
+        buffer.Drain(ref collector);
+    });
+
     [Fact]
     public void Drains_recorded_reads_in_order_and_reports_a_full_stripe()
     {
@@ -27,13 +39,32 @@ public sealed class StripedReadBufferTests
     }
 
     [Fact]
+    public async Task One_producer_and_a_concurrent_consumer_lose_nothing_and_keep_order()
+    {
+        var buffer = new StripedReadBuffer<string>(1);
+        string[] items = [.. Enumerable.Range(0, 200_000).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+        var drained = new List<string>();
+        Task producer = Task.Run(() =>
+        {
+            foreach (string item in items)
+            {
+                while (buffer.TryAdd(item) != ReadBufferStatus.Recorded)
+                {
+                    Thread.SpinWait(10); // full: wait for the consumer (a real reader would drop the read instead)
+                }
+            }
+        });
+        await Task.WhenAll(producer, DrainUntil(buffer, producer, drained));
+        Assert.Equal(items, drained);
+    }
+
+    [Fact]
     public async Task Concurrent_producers_and_one_consumer_never_deliver_an_item_twice_or_invent_one()
     {
         var buffer = new StripedReadBuffer<string>(2);
         string[] items = [.. Enumerable.Range(0, 200_000).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
         int recorded = 0;
         var drained = new List<string>();
-        using var done = new CancellationTokenSource();
         Task producers = Task.WhenAll(Enumerable.Range(0, 2).Select(p => Task.Run(() =>
         {
             for (int i = p; i < items.Length; i += 2)
@@ -44,18 +75,10 @@ public sealed class StripedReadBufferTests
                 }
             }
         })));
-        Task consumer = Task.Run(() =>
-        {
-            var collector = new Collector(drained);
-            while (!producers.IsCompleted)
-            {
-                buffer.Drain(ref collector);
-            }
-
-            buffer.Drain(ref collector);
-        });
-        await Task.WhenAll(producers, consumer);
-        Assert.Equal(recorded, drained.Count);
+        await Task.WhenAll(producers, DrainUntil(buffer, producers, drained));
+        // Producers sharing a stripe may overwrite each other's read (lossy by design), never duplicate or invent one.
+        Assert.True(drained.Count <= recorded, $"{drained.Count} drained, {recorded} recorded");
         Assert.Equal(drained.Count, drained.Distinct().Count());
+        Assert.Subset(items.ToHashSet(), drained.ToHashSet());
     }
 }

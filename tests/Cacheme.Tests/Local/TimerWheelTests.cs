@@ -4,7 +4,7 @@ namespace CachemeNet.Tests.Local;
 
 public sealed class TimerWheelTests
 {
-    private static LocalEntry<int, int> Entry(int key, long expiresAt) => new(key, key, key, expiresAt);
+    private static TimedLocalEntry<int, int> Entry(int key, long expiresAt) => new(key, key, key, expiresAt);
 
     [Theory]
     [InlineData(1)]

@@ -1,14 +1,13 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 
 namespace CachemeNet.Internal.Local;
 
 /// <summary>
 /// A thread-safe cache bounded to a number of entries, with per-entry expiry. Reads take no lock: they look the
-/// entry up in a concurrent dictionary, check its expiry and record the access in a lossy striped buffer.
+/// entry up in an <see cref="EntryTable{TKey, TValue}"/>, check its expiry and record the access in a lossy striped buffer.
 /// Writes, removals and the draining of those buffers run under one maintenance lock, which owns the eviction
 /// policy and the timer wheel. New keys are linked and the excess evicted before they become visible, so the
-/// dictionary never holds more than the capacity.
+/// table never holds more than the capacity.
 /// </summary>
 internal sealed class BoundedLocalCache<TKey, TValue> : IThreadPoolWorkItem
     where TKey : notnull
@@ -16,12 +15,11 @@ internal sealed class BoundedLocalCache<TKey, TValue> : IThreadPoolWorkItem
     private const int Idle = 0;
     private const int Scheduled = 1;
 
-    private readonly ConcurrentDictionary<TKey, LocalEntry<TKey, TValue>> _map;
-    private readonly IEqualityComparer<TKey> _comparer;
+    private readonly EntryTable<TKey, TValue> _table;
     private readonly EvictionPolicy<TKey, TValue> _policy;
     private readonly StripedReadBuffer<LocalEntry<TKey, TValue>> _reads;
     private readonly TimerWheel<TKey, TValue> _wheel;
-    private readonly Action<LocalEntry<TKey, TValue>> _expire;
+    private readonly Action<TimedLocalEntry<TKey, TValue>> _expire;
     private readonly TimeProvider _time;
     private readonly double _ticksPerTimestamp;
     private readonly MaintenanceMode _mode;
@@ -35,9 +33,8 @@ internal sealed class BoundedLocalCache<TKey, TValue> : IThreadPoolWorkItem
         _policy = policy;
         _time = time;
         _mode = mode;
-        _comparer = comparer ?? EqualityComparer<TKey>.Default;
         _ticksPerTimestamp = (double)TimeSpan.TicksPerSecond / time.TimestampFrequency;
-        _map = new ConcurrentDictionary<TKey, LocalEntry<TKey, TValue>>(Environment.ProcessorCount, Math.Min(policy.Capacity, 1 << 16), _comparer);
+        _table = new EntryTable<TKey, TValue>(policy.Capacity, comparer);
         _reads = new StripedReadBuffer<LocalEntry<TKey, TValue>>(Environment.ProcessorCount * 4);
         _wheel = new TimerWheel<TKey, TValue>(Now());
         _expire = ExpireLocked;
@@ -46,7 +43,7 @@ internal sealed class BoundedLocalCache<TKey, TValue> : IThreadPoolWorkItem
     public int Capacity => _policy.Capacity;
 
     /// <summary>Entries held; never more than <see cref="Capacity"/>. Expired entries not yet collected are included.</summary>
-    public int Count => _map.Count;
+    public int Count => _table.Count;
 
     /// <summary>The policy (for tests and the simulator; touch it only through this cache).</summary>
     internal EvictionPolicy<TKey, TValue> Policy => _policy;
@@ -54,9 +51,10 @@ internal sealed class BoundedLocalCache<TKey, TValue> : IThreadPoolWorkItem
     /// <summary>Looks up a live entry without taking a lock.</summary>
     public bool TryGet(TKey key, [MaybeNullWhen(false)] out TValue value)
     {
-        if (_map.TryGetValue(key, out LocalEntry<TKey, TValue>? entry))
+        LocalEntry<TKey, TValue>? entry = _table.Find(key);
+        if (entry is not null)
         {
-            if (entry.ExpiresAt == LocalEntry<TKey, TValue>.NoExpiry || entry.ExpiresAt > Now())
+            if (entry is not TimedLocalEntry<TKey, TValue> timed || timed.Deadline > Now())
             {
                 RecordRead(entry);
                 value = entry.Value;
@@ -74,8 +72,13 @@ internal sealed class BoundedLocalCache<TKey, TValue> : IThreadPoolWorkItem
     public void Set(TKey key, TValue value, TimeSpan? ttl)
     {
         ArgumentNullException.ThrowIfNull(key);
-        long expiresAt = LocalEntry<TKey, TValue>.NoExpiry;
-        if (ttl is { } timeToLive)
+        int hash = _table.HashOf(key);
+        LocalEntry<TKey, TValue> entry;
+        if (ttl is not { } timeToLive)
+        {
+            entry = new LocalEntry<TKey, TValue>(key, value, hash);
+        }
+        else
         {
             if (timeToLive <= TimeSpan.Zero)
             {
@@ -84,17 +87,18 @@ internal sealed class BoundedLocalCache<TKey, TValue> : IThreadPoolWorkItem
             }
 
             long now = Now();
-            expiresAt = timeToLive.Ticks >= LocalEntry<TKey, TValue>.NoExpiry - now ? LocalEntry<TKey, TValue>.NoExpiry - 1 : now + timeToLive.Ticks;
+            long deadline = timeToLive.Ticks >= LocalEntry<TKey, TValue>.NoExpiry - now ? LocalEntry<TKey, TValue>.NoExpiry - 1 : now + timeToLive.Ticks;
+            entry = new TimedLocalEntry<TKey, TValue>(key, value, hash, deadline);
         }
 
-        var entry = new LocalEntry<TKey, TValue>(key, value, _comparer.GetHashCode(key), expiresAt);
         lock (_lock)
         {
             MaintainLocked();
-            if (_map.TryGetValue(key, out LocalEntry<TKey, TValue>? existing))
+            LocalEntry<TKey, TValue>? existing = _table.FindLocked(key, hash);
+            if (existing is not null)
             {
-                _map[key] = entry;
-                _wheel.Deschedule(existing);
+                _table.Replace(existing, entry);
+                Deschedule(existing);
                 _policy.OnReplace(existing, entry);
                 existing.Queue = EntryQueue.Retired;
                 Schedule(entry);
@@ -113,14 +117,14 @@ internal sealed class BoundedLocalCache<TKey, TValue> : IThreadPoolWorkItem
                 }
                 else
                 {
-                    _map.TryRemove(new KeyValuePair<TKey, LocalEntry<TKey, TValue>>(victim.Key, victim));
-                    _wheel.Deschedule(victim);
+                    _table.Remove(victim);
+                    Deschedule(victim);
                 }
             }
 
             if (admitted)
             {
-                _map[key] = entry;
+                _table.Add(entry);
                 Schedule(entry);
             }
         }
@@ -132,13 +136,15 @@ internal sealed class BoundedLocalCache<TKey, TValue> : IThreadPoolWorkItem
         ArgumentNullException.ThrowIfNull(key);
         lock (_lock)
         {
-            if (!_map.TryRemove(key, out LocalEntry<TKey, TValue>? entry))
+            LocalEntry<TKey, TValue>? entry = _table.FindLocked(key, _table.HashOf(key));
+            if (entry is null)
             {
                 return false;
             }
 
+            _table.Remove(entry);
             _policy.OnRemove(entry);
-            _wheel.Deschedule(entry);
+            Deschedule(entry);
             entry.Queue = EntryQueue.Retired;
             return entry.ExpiresAt == LocalEntry<TKey, TValue>.NoExpiry || entry.ExpiresAt > Now();
         }
@@ -150,7 +156,7 @@ internal sealed class BoundedLocalCache<TKey, TValue> : IThreadPoolWorkItem
         lock (_lock)
         {
             _reads.Clear();
-            _map.Clear();
+            _table.Clear();
             _policy.Clear();
             _wheel.Clear();
         }
@@ -237,15 +243,23 @@ internal sealed class BoundedLocalCache<TKey, TValue> : IThreadPoolWorkItem
 
     private void Schedule(LocalEntry<TKey, TValue> entry)
     {
-        if (entry.ExpiresAt != LocalEntry<TKey, TValue>.NoExpiry)
+        if (entry is TimedLocalEntry<TKey, TValue> timed)
         {
-            _wheel.Schedule(entry);
+            _wheel.Schedule(timed);
         }
     }
 
-    private void ExpireLocked(LocalEntry<TKey, TValue> entry)
+    private void Deschedule(LocalEntry<TKey, TValue> entry)
     {
-        if (_map.TryRemove(new KeyValuePair<TKey, LocalEntry<TKey, TValue>>(entry.Key, entry)))
+        if (entry is TimedLocalEntry<TKey, TValue> timed)
+        {
+            _wheel.Deschedule(timed);
+        }
+    }
+
+    private void ExpireLocked(TimedLocalEntry<TKey, TValue> entry)
+    {
+        if (_table.Remove(entry))
         {
             _policy.OnRemove(entry);
             entry.Queue = EntryQueue.Retired;

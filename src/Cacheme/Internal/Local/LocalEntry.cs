@@ -20,14 +20,19 @@ internal enum EntryQueue : byte
 }
 
 /// <summary>
-/// One immutable key/value pair with its expiry, plus the intrusive links the policy and the timer wheel
-/// keep under the maintenance lock. Updating a key replaces the whole entry, so a reader never sees a torn value.
+/// One immutable key/value pair, which is also its own node in the cache's hash table (<see cref="EntryTable{TKey, TValue}"/>)
+/// and in the policy's access-order queue, so an entry costs one object. Updating a key replaces the whole entry, so a
+/// reader never sees a torn value. An entry with a TTL is a <see cref="TimedLocalEntry{TKey, TValue}"/>, which adds its
+/// expiry and timer-wheel links; entries without one do not pay for them.
 /// </summary>
-internal sealed class LocalEntry<TKey, TValue>(TKey key, TValue value, int hash, long expiresAt)
+internal class LocalEntry<TKey, TValue>(TKey key, TValue value, int hash)
     where TKey : notnull
 {
     /// <summary>The expiry of an entry that never expires.</summary>
     public const long NoExpiry = long.MaxValue;
+
+    /// <summary>The next entry in the same hash bucket; written under the maintenance lock, read without it.</summary>
+    public LocalEntry<TKey, TValue>? HashNext;
 
     public TKey Key { get; } = key;
 
@@ -37,16 +42,24 @@ internal sealed class LocalEntry<TKey, TValue>(TKey key, TValue value, int hash,
     public int Hash { get; } = hash;
 
     /// <summary>Clock ticks (100 ns) after which the entry is expired, or <see cref="NoExpiry"/>.</summary>
-    public long ExpiresAt { get; } = expiresAt;
+    public long ExpiresAt => this is TimedLocalEntry<TKey, TValue> timed ? timed.Deadline : NoExpiry;
 
     public LocalEntry<TKey, TValue>? Previous { get; set; }
 
     public LocalEntry<TKey, TValue>? Next { get; set; }
 
-    public LocalEntry<TKey, TValue>? TimerPrevious { get; set; }
-
-    public LocalEntry<TKey, TValue>? TimerNext { get; set; }
-
     /// <summary>The queue the entry is in; changed only under the maintenance lock.</summary>
     public EntryQueue Queue { get; set; }
+}
+
+/// <summary>An entry with a time to live: its expiry and its links in the <see cref="TimerWheel{TKey, TValue}"/>.</summary>
+internal sealed class TimedLocalEntry<TKey, TValue>(TKey key, TValue value, int hash, long deadline) : LocalEntry<TKey, TValue>(key, value, hash)
+    where TKey : notnull
+{
+    /// <summary>Clock ticks (100 ns) after which the entry is expired.</summary>
+    public long Deadline { get; } = deadline;
+
+    public TimedLocalEntry<TKey, TValue>? TimerPrevious { get; set; }
+
+    public TimedLocalEntry<TKey, TValue>? TimerNext { get; set; }
 }

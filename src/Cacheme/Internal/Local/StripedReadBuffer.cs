@@ -11,15 +11,16 @@ internal enum ReadBufferStatus
 
     /// <summary>Not recorded: the stripe is full and should be drained.</summary>
     Full,
-
-    /// <summary>Not recorded: another thread won the slot (the read is dropped; the policy is lossy by design).</summary>
-    Contended,
 }
 
 /// <summary>
-/// Lossy, lock-free buffers of reads, striped by thread so readers rarely share a cache line. Readers append
-/// with one compare-and-swap; one consumer (holding the maintenance lock) drains every stripe in order.
-/// When a stripe is full a read is dropped rather than waiting, as in Caffeine and BitFaster.Caching.
+/// Lossy, lock-free buffers of reads, striped by thread so readers rarely share a stripe. A reader appends with
+/// plain stores (the slot, then a release store of the tail), no atomic instruction: the reads of one thread are
+/// recorded exactly, while two threads that happen to share a stripe may overwrite each other's slot or tail and
+/// lose a read, which only costs the policy a little accuracy (reads are hints; Caffeine and BitFaster.Caching
+/// drop them too under contention). The consumer (holding the maintenance lock) drains every stripe in order and
+/// clears each slot it takes, so no read is ever delivered twice or invented. When a stripe is full a read is
+/// dropped rather than waiting.
 /// </summary>
 internal sealed class StripedReadBuffer<T>
     where T : class
@@ -47,19 +48,14 @@ internal sealed class StripedReadBuffer<T>
     public ReadBufferStatus TryAdd(T item)
     {
         Stripe stripe = _stripes[Environment.CurrentManagedThreadId & _stripeMask];
-        long tail = Volatile.Read(ref stripe.Counters.Tail);
-        long head = Volatile.Read(ref stripe.Counters.Head);
-        if (tail - head >= StripeLength)
+        long tail = stripe.Counters.Tail;
+        if (tail - Volatile.Read(ref stripe.Counters.Head) >= StripeLength)
         {
             return ReadBufferStatus.Full;
         }
 
-        if (Interlocked.CompareExchange(ref stripe.Counters.Tail, tail + 1, tail) != tail)
-        {
-            return ReadBufferStatus.Contended;
-        }
-
-        Volatile.Write(ref stripe.Slots[tail & StripeMask], item);
+        stripe.Slots[tail & StripeMask] = item;
+        Volatile.Write(ref stripe.Counters.Tail, tail + 1); // release: the slot is visible before the tail
         return ReadBufferStatus.Recorded;
     }
 
@@ -74,14 +70,12 @@ internal sealed class StripedReadBuffer<T>
             while (head < tail)
             {
                 ref T? slot = ref stripe.Slots[head & StripeMask];
-                T? item = Volatile.Read(ref slot);
-                if (item is null)
+                T? item = Interlocked.Exchange(ref slot, null);
+                if (item is not null)
                 {
-                    break; // reserved but not yet published; the next drain takes it
+                    consumer.Consume(item); // null: lost to a racing writer on a shared stripe
                 }
 
-                slot = null;
-                consumer.Consume(item);
                 head++;
             }
 

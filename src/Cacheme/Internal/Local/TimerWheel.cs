@@ -13,16 +13,16 @@ internal sealed class TimerWheel<TKey, TValue>
     private const int BucketsPerLevel = 1 << BucketBits;
     private static readonly int[] s_shifts = [24, 30, 36, 42];
 
-    private readonly LocalEntry<TKey, TValue>[] _sentinels;
+    private readonly TimedLocalEntry<TKey, TValue>[] _sentinels;
     private long _now;
 
     public TimerWheel(long now)
     {
         _now = now;
-        _sentinels = new LocalEntry<TKey, TValue>[s_shifts.Length * BucketsPerLevel];
+        _sentinels = new TimedLocalEntry<TKey, TValue>[s_shifts.Length * BucketsPerLevel];
         for (int i = 0; i < _sentinels.Length; i++)
         {
-            var sentinel = new LocalEntry<TKey, TValue>(default!, default!, 0, LocalEntry<TKey, TValue>.NoExpiry);
+            var sentinel = new TimedLocalEntry<TKey, TValue>(default!, default!, 0, LocalEntry<TKey, TValue>.NoExpiry);
             sentinel.TimerPrevious = sentinel;
             sentinel.TimerNext = sentinel;
             _sentinels[i] = sentinel;
@@ -33,10 +33,10 @@ internal sealed class TimerWheel<TKey, TValue>
     public int Count { get; private set; }
 
     /// <summary>Adds an expiring entry.</summary>
-    public void Schedule(LocalEntry<TKey, TValue> entry)
+    public void Schedule(TimedLocalEntry<TKey, TValue> entry)
     {
-        LocalEntry<TKey, TValue> sentinel = _sentinels[BucketOf(entry.ExpiresAt)];
-        LocalEntry<TKey, TValue> last = sentinel.TimerPrevious!;
+        TimedLocalEntry<TKey, TValue> sentinel = _sentinels[BucketOf(entry.Deadline)];
+        TimedLocalEntry<TKey, TValue> last = sentinel.TimerPrevious!;
         entry.TimerPrevious = last;
         entry.TimerNext = sentinel;
         last.TimerNext = entry;
@@ -45,7 +45,7 @@ internal sealed class TimerWheel<TKey, TValue>
     }
 
     /// <summary>Removes an entry if it is scheduled.</summary>
-    public void Deschedule(LocalEntry<TKey, TValue> entry)
+    public void Deschedule(TimedLocalEntry<TKey, TValue> entry)
     {
         if (entry.TimerNext is null)
         {
@@ -60,7 +60,7 @@ internal sealed class TimerWheel<TKey, TValue>
     }
 
     /// <summary>Moves the wheel to <paramref name="now"/>, passing every entry that expired to <paramref name="expired"/>.</summary>
-    public void Advance(long now, Action<LocalEntry<TKey, TValue>> expired)
+    public void Advance(long now, Action<TimedLocalEntry<TKey, TValue>> expired)
     {
         long previous = _now;
         if (now <= previous)
@@ -92,12 +92,12 @@ internal sealed class TimerWheel<TKey, TValue>
     /// <summary>Unschedules every entry.</summary>
     public void Clear()
     {
-        foreach (LocalEntry<TKey, TValue> sentinel in _sentinels)
+        foreach (TimedLocalEntry<TKey, TValue> sentinel in _sentinels)
         {
-            LocalEntry<TKey, TValue> entry = sentinel.TimerNext!;
+            TimedLocalEntry<TKey, TValue> entry = sentinel.TimerNext!;
             while (entry != sentinel)
             {
-                LocalEntry<TKey, TValue> next = entry.TimerNext!;
+                TimedLocalEntry<TKey, TValue> next = entry.TimerNext!;
                 entry.TimerPrevious = null;
                 entry.TimerNext = null;
                 entry = next;
@@ -110,19 +110,19 @@ internal sealed class TimerWheel<TKey, TValue>
         Count = 0;
     }
 
-    private void ExpireBucket(int bucket, long now, Action<LocalEntry<TKey, TValue>> expired)
+    private void ExpireBucket(int bucket, long now, Action<TimedLocalEntry<TKey, TValue>> expired)
     {
-        LocalEntry<TKey, TValue> sentinel = _sentinels[bucket];
-        LocalEntry<TKey, TValue> entry = sentinel.TimerNext!;
+        TimedLocalEntry<TKey, TValue> sentinel = _sentinels[bucket];
+        TimedLocalEntry<TKey, TValue> entry = sentinel.TimerNext!;
         sentinel.TimerPrevious = sentinel;
         sentinel.TimerNext = sentinel;
         while (entry != sentinel)
         {
-            LocalEntry<TKey, TValue> next = entry.TimerNext!;
+            TimedLocalEntry<TKey, TValue> next = entry.TimerNext!;
             entry.TimerPrevious = null;
             entry.TimerNext = null;
             Count--;
-            if (entry.ExpiresAt <= now)
+            if (entry.Deadline <= now)
             {
                 expired(entry);
             }

@@ -1,10 +1,13 @@
 namespace CachemeNet.Internal.Local;
 
 /// <summary>
-/// Hill climbing over the admission window's size. After each sample of requests it compares the sample's hit
-/// ratio with the previous one: if it improved, it keeps stepping the same way, otherwise it turns round. The step
-/// decays geometrically so the window settles, and restarts at full size when the hit ratio moves sharply (the
-/// workload changed). Not thread-safe (used under the maintenance lock).
+/// Tunes the admission window's size. After each sample of requests it first asks which region earned the hits:
+/// if the main space earned almost none while the window did (a recency workload: reuse comes soon or never), the
+/// window grows by a large step (the main space is costing nothing it earns, so lending it to the window cannot
+/// lose more than those few hits). Otherwise it hill-climbs: it compares the sample's hit ratio with the previous one and keeps
+/// stepping the same way if it improved, else turns round. The step decays geometrically so the window settles, and
+/// restarts at full size when the hit ratio moves sharply (the workload changed). Not thread-safe (used under the
+/// maintenance lock).
 /// </summary>
 internal sealed class WindowClimber
 {
@@ -14,7 +17,10 @@ internal sealed class WindowClimber
     private readonly double _stepPercent;
     private readonly double _restartThreshold;
     private readonly double _decay;
-    private int _hits;
+    private readonly double _negligibleShare;
+    private readonly double _boostPercent;
+    private int _windowHits;
+    private int _mainHits;
     private int _misses;
     private double _previousHitRatio;
     private double _step;
@@ -24,17 +30,32 @@ internal sealed class WindowClimber
     /// <param name="stepPercent">The full step, as a fraction of the capacity.</param>
     /// <param name="restartThreshold">A change in hit ratio (0..1) that restarts the full step.</param>
     /// <param name="decay">The factor the step shrinks by after each sample.</param>
-    public WindowClimber(int capacity, int sampleSize, double stepPercent, double restartThreshold, double decay)
+    /// <param name="negligibleShare">A region earning at most this share of a sample's hits earns "almost none".</param>
+    /// <param name="boostPercent">The step, as a fraction of the capacity, by which the window grows when the main space earns almost none.</param>
+    public WindowClimber(int capacity, int sampleSize, double stepPercent, double restartThreshold, double decay, double negligibleShare, double boostPercent)
     {
         _capacity = capacity;
         _sampleSize = Math.Max(1, sampleSize);
         _stepPercent = stepPercent;
         _restartThreshold = restartThreshold;
         _decay = decay;
+        _negligibleShare = negligibleShare;
+        _boostPercent = boostPercent;
         _step = -stepPercent * capacity;
     }
 
-    public void RecordHit() => _hits++;
+    /// <summary>Records a hit on an entry in the window (<paramref name="inWindow"/>) or in the main space.</summary>
+    public void RecordHit(bool inWindow)
+    {
+        if (inWindow)
+        {
+            _windowHits++;
+        }
+        else
+        {
+            _mainHits++;
+        }
+    }
 
     public void RecordMiss() => _misses++;
 
@@ -54,30 +75,42 @@ internal sealed class WindowClimber
     /// </summary>
     public int TakeAdjustment()
     {
-        int requests = _hits + _misses;
+        int hits = _windowHits + _mainHits;
+        int requests = hits + _misses;
         if (requests < _sampleSize)
         {
             return 0;
         }
 
-        double hitRatio = (double)_hits / requests;
-        double change = hitRatio - _previousHitRatio;
+        double hitRatio = (double)hits / requests;
         double amount;
-        if (Math.Abs(change) < FlatThreshold)
+        double negligible = _negligibleShare * hits;
+        if (hits > 0 && _mainHits <= negligible)
         {
-            // A plateau: keep going the same way at the same pace, so the climber crosses flat stretches
-            // (e.g. a window too small to catch any reuse) instead of wandering on noise.
-            amount = _step;
+            amount = _boostPercent * _capacity;
+            _step = _stepPercent * _capacity;
         }
         else
         {
-            amount = change >= 0 ? _step : -_step;
-            _step = Math.Abs(change) >= _restartThreshold
-                ? _stepPercent * _capacity * (amount >= 0 ? 1 : -1)
-                : _decay * amount;
+            double change = hitRatio - _previousHitRatio;
+            if (Math.Abs(change) < FlatThreshold)
+            {
+                // A plateau: keep going the same way at the same pace, so the climber crosses flat stretches
+                // instead of wandering on noise.
+                amount = _step;
+            }
+            else
+            {
+                amount = change >= 0 ? _step : -_step;
+                _step = Math.Abs(change) >= _restartThreshold
+                    ? _stepPercent * _capacity * (amount >= 0 ? 1 : -1)
+                    : _decay * amount;
+            }
         }
+
         _previousHitRatio = hitRatio;
-        _hits = 0;
+        _windowHits = 0;
+        _mainHits = 0;
         _misses = 0;
         return (int)Math.Round(amount);
     }

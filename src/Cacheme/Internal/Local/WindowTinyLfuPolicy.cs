@@ -15,6 +15,13 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
     private const int FloodGuardMinimumFrequency = 6;
     private const int TransferLimit = 1000;
 
+    /// <summary>
+    /// The fewest requests in a climber sample: at 10,000 the noise in a sample's hit ratio stays under half a
+    /// point (σ = √(p(1−p)/n) ≤ 0.005), the climber's flat threshold. Above that, samples are 3 × capacity, long
+    /// enough for a resized window to turn over.
+    /// </summary>
+    private const int MinimumSample = 10_000;
+
     private readonly AccessOrderDeque<TKey, TValue> _window = new();
     private readonly AccessOrderDeque<TKey, TValue> _probation = new();
     private readonly AccessOrderDeque<TKey, TValue> _protected = new();
@@ -33,7 +40,14 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
         _windowMaximum = Math.Max(1, (int)(capacity * InitialWindowPercent));
         _protectedMaximum = (int)((capacity - _windowMaximum) * ProtectedPercent);
         _sketch = new FrequencySketch(capacity, seed);
-        _climber = new WindowClimber(capacity, _sketch.SampleSize, stepPercent: 0.0625, restartThreshold: 0.05, decay: 0.98);
+        _climber = new WindowClimber(
+            capacity,
+            sampleSize: (int)Math.Clamp(3L * capacity, MinimumSample, int.MaxValue),
+            stepPercent: 0.0625,
+            restartThreshold: 0.05,
+            decay: 0.98,
+            negligibleShare: 0.05,
+            boostPercent: 0.25);
         _random = seed | 1;
     }
 
@@ -54,7 +68,7 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
     public override void OnAccess(LocalEntry<TKey, TValue> entry)
     {
         _sketch.Increment(entry.Hash);
-        _climber.RecordHit();
+        _climber.RecordHit(entry.Queue == EntryQueue.Window);
         switch (entry.Queue)
         {
             case EntryQueue.Window:
@@ -191,14 +205,14 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
 
     private int GrowWindow(int amount)
     {
-        int quota = Math.Min(Math.Min(amount, _protectedMaximum), TransferLimit);
+        int quota = Math.Min(Math.Min(amount, Capacity - 1 - _windowMaximum), TransferLimit);
         if (quota <= 0)
         {
             return 0;
         }
 
-        _protectedMaximum -= quota;
         _windowMaximum += quota;
+        _protectedMaximum = (int)((Capacity - _windowMaximum) * ProtectedPercent);
         DemoteFromProtected();
         for (int moved = 0; moved < quota; moved++)
         {
@@ -224,8 +238,8 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
             return 0;
         }
 
-        _protectedMaximum += quota;
         _windowMaximum -= quota;
+        _protectedMaximum = (int)((Capacity - _windowMaximum) * ProtectedPercent);
         MoveWindowOverflowToProbation();
         _candidate = null;
         return quota;

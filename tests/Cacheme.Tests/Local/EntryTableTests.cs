@@ -1,0 +1,88 @@
+using CachemeNet.Internal.Local;
+
+namespace CachemeNet.Tests.Local;
+
+public sealed class EntryTableTests
+{
+    private static LocalEntry<int, int> Entry(EntryTable<int, int> table, int key, int value) => new(key, value, table.HashOf(key));
+
+    [Fact]
+    public void Adds_finds_replaces_and_removes_across_growth()
+    {
+        var table = new EntryTable<int, int>(10_000, null);
+        for (int k = 0; k < 10_000; k++)
+        {
+            table.Add(Entry(table, k, k));
+        }
+
+        Assert.Equal(10_000, table.Count);
+        for (int k = 0; k < 10_000; k++)
+        {
+            Assert.Equal(k, table.Find(k)!.Value);
+        }
+
+        LocalEntry<int, int> old = table.Find(42)!;
+        table.Replace(old, Entry(table, 42, -42));
+        Assert.Equal(-42, table.Find(42)!.Value);
+        Assert.False(table.Remove(old));
+        Assert.True(table.Remove(table.Find(42)!));
+        Assert.Null(table.Find(42));
+        Assert.Null(table.Find(10_001));
+        Assert.Equal(9_999, table.Count);
+    }
+
+    [Fact]
+    public void Uses_the_given_comparer()
+    {
+        var table = new EntryTable<string, int>(4, StringComparer.OrdinalIgnoreCase);
+        table.Add(new LocalEntry<string, int>("Key", 1, table.HashOf("Key")));
+        Assert.Equal(1, table.Find("KEY")!.Value);
+        Assert.NotNull(table.FindLocked("key", table.HashOf("key")));
+    }
+
+    [Fact]
+    public async Task Readers_never_miss_a_present_key_while_the_writer_grows_replaces_and_removes()
+    {
+        const int Stable = 1_000;
+        var table = new EntryTable<int, int>(1 << 17, null);
+        var writerLock = new Lock();
+        for (int k = 0; k < Stable; k++)
+        {
+            table.Add(Entry(table, k, k));
+        }
+
+        int misses = 0;
+        Task writer = Task.Run(() =>
+        {
+            for (int k = Stable; k < 100_000; k++)
+            {
+                lock (writerLock)
+                {
+                    table.Add(Entry(table, k, k)); // grows the table 7 times
+                    int stable = k % Stable;
+                    table.Replace(table.FindLocked(stable, table.HashOf(stable))!, Entry(table, stable, stable));
+                    if (k % 3 == 0)
+                    {
+                        table.Remove(table.FindLocked(k, table.HashOf(k))!);
+                    }
+                }
+            }
+        });
+        Task reader = Task.Run(() =>
+        {
+            while (!writer.IsCompleted)
+            {
+                for (int k = 0; k < Stable; k++)
+                {
+                    if (table.Find(k) is not { } entry || entry.Value != k)
+                    {
+                        Interlocked.Increment(ref misses);
+                    }
+                }
+            }
+        });
+        await Task.WhenAll(writer, reader);
+        Assert.Equal(0, misses);
+        Assert.Equal(Stable + 99_000 - 33_000, table.Count);
+    }
+}
