@@ -164,19 +164,29 @@ public sealed partial class CachemeClient : IAsyncDisposable
             return ValueTask.CompletedTask;
         }
 
-        Interlocked.Increment(ref _invalidationsReceived);
         if (message.Kind == CacheInvalidationKind.Namespace)
         {
             Namespaces.Forget(message.Target);
         }
-        else if (_localKeys?.Take(message.Target) is { } node)
+        else
         {
-            foreach (ICacheStorage storage in _storages.Values)
+            // A read of this key still finishing here must neither be joined nor write its (older) value back.
+            foreach (NodeRuntime runtime in _runtimes.Values)
             {
-                (storage as ILocalStorage)?.Remove(node);
+                runtime.ForgetFlight(message.Target);
+            }
+
+            if (_localKeys?.Take(message.Target) is { } node)
+            {
+                foreach (ICacheStorage storage in _storages.Values)
+                {
+                    (storage as ILocalStorage)?.Remove(node);
+                }
             }
         }
 
+        // Counted once applied, so whoever watches the counter sees the invalidation's effect.
+        Interlocked.Increment(ref _invalidationsReceived);
         return ValueTask.CompletedTask;
     }
 

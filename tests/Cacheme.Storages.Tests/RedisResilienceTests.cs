@@ -72,6 +72,8 @@ public sealed class RedisResilienceTests
         // 1. Invalidation: the other process caches k locally; a refresh here must reach it.
         NodeDefinition<string> plain = self.BuildNode<string>("plain", new NodeMeta { Caches = [new Cache("local", null), new Cache("redis", null)] });
         Assert.Equal("value k@1", await other.SendAsync("get k"));
+        // The other process writes k back to Redis after answering; a refresh racing that write could be undone by it.
+        await TestServers.EventuallyAsync(async () => await raw.GetDatabase().KeyExistsAsync($"{prefix}:k:v1"), "the other process's write-back lands");
         Assert.Equal("k@2", await self.RefreshAsync(plain.Create("k", ct => Load("k", ct))));
         await TestServers.EventuallyAsync(async () => await other.SendAsync("received") != "received 0", "the other process hears the refresh");
         Assert.Equal("value k@2", await other.SendAsync("get k"));

@@ -380,6 +380,26 @@ public sealed class CachemeClientTests
     }
 
     [Fact]
+    public async Task A_read_in_flight_during_invalidation_is_not_written_back_and_later_reads_load_afresh()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        chain.Source.Gate = gate.Task;
+        var node = new ItemNode("1", chain.Source, RemoteOnly);
+
+        Task<string> inFlight = chain.Client.GetAsync(node).AsTask();
+        await chain.Source.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await chain.Client.InvalidateAsync(node);
+        gate.SetResult();
+
+        Assert.Equal("value:1", await inFlight);              // its caller still gets the value it asked for
+        Assert.Empty(chain.Remote.Keys);                        // but the value read before the invalidation is not written back
+        chain.Source.Suffix = ":fresh";
+        Assert.Equal("value:1:fresh", await chain.Client.GetAsync(node));
+        Assert.Equal(2, chain.Source.Total);
+    }
+
+    [Fact]
     public async Task Set_prefix_changes_every_full_key_and_clears_local_tiers()
     {
         await using var chain = await TestChain.CreateAsync();

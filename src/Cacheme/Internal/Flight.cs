@@ -19,6 +19,16 @@ internal sealed class Flight<T>(string key)
 
     public CancellationToken Token => _abandon.Token;
 
+    /// <summary>
+    /// Set when the key was invalidated while this flight ran: its value must not be written back to remote tiers, or an
+    /// old value could land after the invalidation's delete.
+    /// </summary>
+    public bool Forgotten => Volatile.Read(ref _forgotten);
+
+    private bool _forgotten;
+
+    public void Forget() => Volatile.Write(ref _forgotten, true);
+
     /// <summary>The tier that served the value, or -1 when the loader produced it.</summary>
     public int HitTier { get; set; } = -1;
 

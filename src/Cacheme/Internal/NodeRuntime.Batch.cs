@@ -314,7 +314,7 @@ internal sealed partial class NodeRuntime<T>
             var items = new List<KeyValuePair<string, ReadOnlyMemory<byte>>>(groups.Count);
             foreach (KeyGroup group in groups)
             {
-                if (group.Tier > i && group.Bytes is not null)
+                if (group.Tier > i && group.Bytes is not null && !group.Flight!.Forgotten)
                 {
                     items.Add(KeyValuePair.Create(group.Flight!.Key, (ReadOnlyMemory<byte>)group.Bytes));
                 }

@@ -15,6 +15,9 @@ internal abstract class NodeRuntime(string name, Type? nodeType, NodeMeta meta, 
     public Tier[] Tiers { get; } = tiers;
 
     public NodeCounters Counters { get; } = new(name, [.. tiers.Select(t => t.Name)]);
+
+    /// <summary>Detaches the key's in-flight read so later callers start afresh and its write-back is skipped.</summary>
+    public abstract void ForgetFlight(string key);
 }
 
 /// <summary>The read path for nodes of value type <typeparamref name="T"/>.</summary>
@@ -67,6 +70,8 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
     }
 
     public int InFlightCount => _flights.Count;
+
+    public override void ForgetFlight(string key) => _flights.Forget(key);
 
     private ILogger Logger => _client.Logger;
 
@@ -310,7 +315,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
         WriteLocals(node, value, nsVersion, _tiers.Length);
         _client.TrackLocal(key, node);
         flight.SetResult(value);
-        await WriteRemotesAsync(key, encoded, _tiers.Length, token).ConfigureAwait(false);
+        await WriteRemotesAsync(flight, encoded, _tiers.Length, token).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -378,7 +383,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
         WriteLocals(node, value, nsVersion, hitTier);
         _client.TrackLocal(flight.Key, node);
         flight.SetResult(value);
-        await WriteRemotesAsync(flight.Key, bytes, hitTier, token).ConfigureAwait(false);
+        await WriteRemotesAsync(flight, bytes, hitTier, token).ConfigureAwait(false);
     }
 
     private byte[] Encode(T value) => RemoteEnvelope.Encode(_serializer, value, Time.GetUtcNow());
@@ -449,19 +454,21 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
         }
     }
 
-    private async Task WriteRemotesAsync(string key, byte[]? bytes, int upTo, CancellationToken token)
+    private async Task WriteRemotesAsync(Flight<T> flight, byte[]? bytes, int upTo, CancellationToken token)
     {
-        if (bytes is null)
-        {
-            return;
-        }
-
-        for (int i = 0; i < upTo; i++)
+        string key = flight.Key;
+        for (int i = 0; i < upTo && bytes is not null; i++)
         {
             Tier tier = _tiers[i];
             if (tier.Remote is null)
             {
                 continue;
+            }
+
+            if (flight.Forgotten)
+            {
+                // Invalidated while this read ran: writing its value back could undo the invalidation.
+                return;
             }
 
             try

@@ -40,7 +40,13 @@ internal sealed class SingleFlight<T>
     public void Remove(Flight<T> flight) => _flights.TryRemove(KeyValuePair.Create(flight.Key, flight));
 
     /// <summary>Detaches the key's current flight so later callers start afresh (used by invalidation).</summary>
-    public void Forget(string key) => _flights.TryRemove(key, out _);
+    public void Forget(string key)
+    {
+        if (_flights.TryRemove(key, out Flight<T>? flight))
+        {
+            flight.Forget();
+        }
+    }
 
     /// <summary>Waits for the flight with the caller's own token; a cancelled wait leaves only this caller's seat.</summary>
     /// <param name="flight">The flight.</param>
