@@ -104,6 +104,7 @@ internal sealed partial class NodeRuntime<T>
         }
     }
 
+    /// <summary>Looks the node up in the leading local tiers under a known namespace version; keyed by the node itself, no allocation on a hit.</summary>
     private bool TryLeadingLocal(CacheNode<T> node, string? nsVersion, out T value)
     {
         for (int i = 0; i < _leadingLocal; i++)

@@ -122,27 +122,12 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
     /// <summary>Serves the node from a leading local tier when it is there and fresh (back-filling earlier ones); synchronous, no allocation.</summary>
     private bool TryServeLeadingLocal(CacheNode<T> node, out T value)
     {
-        // Leading local tiers: keyed by the node itself, synchronous, no allocation on a hit of a plain node.
-        if (_leadingLocal > 0)
+        // A namespaced node needs its namespace's version; without a cached one the read goes the slow way to fetch it.
+        string? ns = _leadingLocal > 0 ? node.Namespace() : null;
+        string? nsVersion = null;
+        if (_leadingLocal > 0 && (ns is null || _client.Namespaces.TryGetCached(ns, out nsVersion)))
         {
-            string? ns = node.Namespace();
-            string? nsVersion = null;
-            if (ns is null || _client.Namespaces.TryGetCached(ns, out nsVersion))
-            {
-                for (int i = 0; i < _leadingLocal; i++)
-                {
-                    if (_tiers[i].Local!.TryGet(node, out object? stored) && ReadLocal(stored, nsVersion, out value) == Freshness.Fresh)
-                    {
-                        for (int j = 0; j < i; j++)
-                        {
-                            SetLocal(_tiers[j], node, value, nsVersion);
-                        }
-
-                        _counters.TierHit(i);
-                        return true;
-                    }
-                }
-            }
+            return TryLeadingLocal(node, nsVersion, out value);
         }
 
         value = default!;
