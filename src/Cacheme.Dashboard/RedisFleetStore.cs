@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CachemeNet.Dashboard.Internal;
+using CachemeNet.Redis.Internal;
 using StackExchange.Redis;
 
 namespace CachemeNet.Dashboard;
@@ -25,7 +26,7 @@ public sealed class RedisFleetStore : IFleetStore, IAsyncDisposable
     public string KeyPrefix => _prefix;
 
     /// <summary>Connects to Redis.</summary>
-    /// <param name="url"><c>redis://[:password@]host[:port][/db]</c> (or <c>rediss://</c> for TLS).</param>
+    /// <param name="url">A <c>redis://</c> URL as for a Redis storage (<c>rediss://</c> for TLS; StackExchange.Redis options after a comma).</param>
     /// <param name="keyPrefix">The key prefix. Defaults to <c>cacheme:fleet</c>.</param>
     /// <exception cref="ArgumentException">The URL is not a redis URL.</exception>
     /// <exception cref="StorageConnectionException">Redis does not answer.</exception>
@@ -33,16 +34,8 @@ public sealed class RedisFleetStore : IFleetStore, IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(url);
         ArgumentException.ThrowIfNullOrWhiteSpace(keyPrefix);
-        ConfigurationOptions configuration = Parse(url);
-        try
-        {
-            ConnectionMultiplexer redis = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
-            return new RedisFleetStore(redis, keyPrefix);
-        }
-        catch (RedisConnectionException e)
-        {
-            throw new StorageConnectionException($"Cannot connect the fleet store at '{Storage.Redact(url)}': {e.Message}", e);
-        }
+        ConnectionMultiplexer redis = await RedisConnection.ConnectAsync(url, CancellationToken.None).ConfigureAwait(false);
+        return new RedisFleetStore(redis, keyPrefix);
     }
 
     /// <inheritdoc />
@@ -113,31 +106,4 @@ public sealed class RedisFleetStore : IFleetStore, IAsyncDisposable
     private string SetKey => _prefix + ":instances";
 
     private string InstanceKey(string instance) => string.Concat(_prefix, ":instance:", instance);
-
-    private static ConfigurationOptions Parse(string url)
-    {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) || (uri.Scheme != "redis" && uri.Scheme != "rediss") || string.IsNullOrEmpty(uri.Host))
-        {
-            throw new ArgumentException($"'{Storage.Redact(url)}' is not a Redis URL; expected redis://[:password@]host[:port][/db].", nameof(url));
-        }
-
-        var options = new ConfigurationOptions { AbortOnConnectFail = true, ConnectTimeout = 5000, Ssl = uri.Scheme == "rediss" };
-        options.EndPoints.Add(uri.Host, uri.IsDefaultPort ? 6379 : uri.Port);
-        string userInfo = Uri.UnescapeDataString(uri.UserInfo);
-        if (userInfo.Length > 0)
-        {
-            int colon = userInfo.IndexOf(':', StringComparison.Ordinal);
-            options.Password = colon >= 0 ? userInfo[(colon + 1)..] : userInfo;
-        }
-
-        string path = uri.AbsolutePath.Trim('/');
-        if (path.Length > 0)
-        {
-            options.DefaultDatabase = int.TryParse(path, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int db)
-                ? db
-                : throw new ArgumentException($"'{Storage.Redact(url)}' has an invalid database number '{path}'.", nameof(url));
-        }
-
-        return options;
-    }
 }

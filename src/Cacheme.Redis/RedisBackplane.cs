@@ -41,16 +41,7 @@ public sealed class RedisBackplane : ICacheBackplane
     public static async Task<RedisBackplane> ConnectAsync(string url, string channel = "cacheme:invalidations", CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(channel);
-        var storage = new Storage(url);
-        try
-        {
-            ConnectionMultiplexer connection = await ConnectionMultiplexer.ConnectAsync(RedisUrl.Parse(storage)).WaitAsync(cancellationToken).ConfigureAwait(false);
-            return new RedisBackplane(connection, channel);
-        }
-        catch (Exception e) when (e is not (OperationCanceledException or ArgumentException))
-        {
-            throw new StorageConnectionException(storage, e);
-        }
+        return new RedisBackplane(await RedisConnection.ConnectAsync(url, cancellationToken).ConfigureAwait(false), channel);
     }
 
     /// <inheritdoc />

@@ -10,8 +10,6 @@ internal sealed class CoalescingRemoteStorage : IRemoteStorage
 {
     private readonly BatchQueue<PendingRead> _reads;
     private readonly BatchQueue<PendingWrite> _writes;
-    private long _readCount;
-    private long _readBatches;
 
     public CoalescingRemoteStorage(IRemoteStorage inner, int maxBatch = 512, int maxInFlight = 2)
     {
@@ -22,15 +20,8 @@ internal sealed class CoalescingRemoteStorage : IRemoteStorage
 
     public IRemoteStorage Inner { get; }
 
-    /// <summary>Single-key reads asked for.</summary>
-    public long Reads => Interlocked.Read(ref _readCount);
-
-    /// <summary>Calls made to the inner storage for them.</summary>
-    public long Batches => Interlocked.Read(ref _readBatches);
-
     public ValueTask<byte[]?> GetAsync(string key, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _readCount);
         var pending = new PendingRead(key);
         _reads.Enqueue(pending);
         return new ValueTask<byte[]?>(cancellationToken.CanBeCanceled ? pending.Completion.Task.WaitAsync(cancellationToken) : pending.Completion.Task);
@@ -53,7 +44,6 @@ internal sealed class CoalescingRemoteStorage : IRemoteStorage
 
     private async Task ReadBatchAsync(PendingRead[] batch)
     {
-        Interlocked.Increment(ref _readBatches);
         try
         {
             if (batch.Length == 1)
