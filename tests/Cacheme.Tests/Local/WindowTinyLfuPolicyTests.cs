@@ -35,8 +35,8 @@ public sealed class WindowTinyLfuPolicyTests
             GetOrSet(cache, scan);
         }
 
-        // LRU keeps none of them; the frequency filter keeps most (the climber may lend some of the main space
-        // to the window while the scan drives the hit ratio down, so not all).
+        // LRU keeps none of them; the frequency filter keeps most (the window search may lend some of the main
+        // space to the window while the scan runs, so not all).
         int survivors = Enumerable.Range(0, 50).Count(k => cache.TryGet(k, out _));
         Assert.True(survivors >= 35, $"only {survivors} of 50 hot keys survived a scan of 2,000");
     }
@@ -72,5 +72,28 @@ public sealed class WindowTinyLfuPolicyTests
         }
 
         Assert.True(policy.WindowMaximum > initial * 5, $"window stayed at {policy.WindowMaximum} (from {initial})");
+    }
+
+    [Fact]
+    public void The_window_shrinks_back_when_the_workload_turns_to_frequency()
+    {
+        var policy = new WindowTinyLfuPolicy<int, int>(1000, 11);
+        var cache = new BoundedLocalCache<int, int>(policy, new ManualTimeProvider(), MaintenanceMode.Synchronous);
+        for (int i = 0; i < 100_000; i++)
+        {
+            GetOrSet(cache, i % 2 == 0 ? i / 2 : (i / 2) - 150);
+        }
+
+        int grown = policy.WindowMaximum;
+        var random = new Random(9);
+        int scan = 10_000_000;
+        for (int i = 0; i < 300_000; i++)
+        {
+            GetOrSet(cache, i % 3 == 0 ? scan++ : (int)(5000 * Math.Pow(random.NextDouble(), 4)));
+        }
+
+        Assert.True(grown >= 500, $"the recency phase left the window at {grown}");
+        Assert.True(policy.WindowMaximum <= 50, $"window stayed at {policy.WindowMaximum} (grown to {grown})");
+        Assert.True(policy.Count <= 1000);
     }
 }

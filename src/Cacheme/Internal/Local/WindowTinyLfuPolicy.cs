@@ -5,7 +5,8 @@ namespace CachemeNet.Internal.Local;
 /// space, a segmented LRU (probation, then protected once hit again). A window candidate replaces the probation
 /// victim only if the frequency sketch says it is more popular. To resist hash flooding (an attacker raising a
 /// victim's estimate), a warm candidate that does not win is still admitted at random once in 128 times, and the
-/// sketch is seeded per instance. The window's share of the capacity is tuned by a <see cref="WindowClimber"/>.
+/// sketch is seeded per instance. The window's share of the capacity is chosen by a <see cref="MiniatureWindowSearch"/>
+/// and reached in bounded steps, so resizing a large cache never stalls one maintenance pass.
 /// </summary>
 internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, TValue>
     where TKey : notnull
@@ -15,18 +16,11 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
     private const int FloodGuardMinimumFrequency = 6;
     private const int TransferLimit = 1000;
 
-    /// <summary>
-    /// The fewest requests in a climber sample: at 10,000 the noise in a sample's hit ratio stays under half a
-    /// point (σ = √(p(1−p)/n) ≤ 0.005), the climber's flat threshold. Above that, samples are 3 × capacity, long
-    /// enough for a resized window to turn over.
-    /// </summary>
-    private const int MinimumSample = 10_000;
-
     private readonly AccessOrderDeque<TKey, TValue> _window = new();
     private readonly AccessOrderDeque<TKey, TValue> _probation = new();
     private readonly AccessOrderDeque<TKey, TValue> _protected = new();
     private readonly FrequencySketch _sketch;
-    private readonly WindowClimber _climber;
+    private readonly MiniatureWindowSearch _search;
     private ulong _random;
     private int _windowMaximum;
     private int _protectedMaximum;
@@ -40,14 +34,7 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
         _windowMaximum = Math.Max(1, (int)(capacity * InitialWindowPercent));
         _protectedMaximum = (int)((capacity - _windowMaximum) * ProtectedPercent);
         _sketch = new FrequencySketch(capacity, seed);
-        _climber = new WindowClimber(
-            capacity,
-            sampleSize: (int)Math.Clamp(3L * capacity, MinimumSample, int.MaxValue),
-            stepPercent: 0.0625,
-            restartThreshold: 0.05,
-            decay: 0.98,
-            negligibleShare: 0.05,
-            boostPercent: 0.25);
+        _search = new MiniatureWindowSearch(capacity, seed);
         _random = seed | 1;
     }
 
@@ -60,7 +47,7 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
     {
         _candidate = null;
         _sketch.Increment(entry.Hash);
-        _climber.RecordMiss();
+        _search.Record(entry.Hash);
         entry.Queue = EntryQueue.Window;
         _window.AddLast(entry);
     }
@@ -68,7 +55,7 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
     public override void OnAccess(LocalEntry<TKey, TValue> entry)
     {
         _sketch.Increment(entry.Hash);
-        _climber.RecordHit(entry.Queue == EntryQueue.Window);
+        _search.Record(entry.Hash);
         switch (entry.Queue)
         {
             case EntryQueue.Window:
@@ -145,11 +132,14 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
 
     public override void Maintain()
     {
-        int adjustment = _climber.TakeAdjustment();
-        int applied = adjustment > 0 ? GrowWindow(adjustment) : adjustment < 0 ? ShrinkWindow(-adjustment) : 0;
-        if (adjustment != 0 && applied == 0)
+        int target = _search.WindowTarget;
+        if (target > _windowMaximum)
         {
-            _climber.Rebound(adjustment);
+            GrowWindow(target - _windowMaximum);
+        }
+        else if (target < _windowMaximum)
+        {
+            ShrinkWindow(_windowMaximum - target);
         }
     }
 
@@ -203,12 +193,12 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
         return firstMoved;
     }
 
-    private int GrowWindow(int amount)
+    private void GrowWindow(int amount)
     {
         int quota = Math.Min(Math.Min(amount, Capacity - 1 - _windowMaximum), TransferLimit);
         if (quota <= 0)
         {
-            return 0;
+            return;
         }
 
         _windowMaximum += quota;
@@ -226,23 +216,20 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
             entry.Queue = EntryQueue.Window;
             _window.AddLast(entry);
         }
-
-        return quota;
     }
 
-    private int ShrinkWindow(int amount)
+    private void ShrinkWindow(int amount)
     {
         int quota = Math.Min(Math.Min(amount, _windowMaximum - 1), TransferLimit);
         if (quota <= 0)
         {
-            return 0;
+            return;
         }
 
         _windowMaximum -= quota;
         _protectedMaximum = (int)((Capacity - _windowMaximum) * ProtectedPercent);
         MoveWindowOverflowToProbation();
         _candidate = null;
-        return quota;
     }
 
     private AccessOrderDeque<TKey, TValue> QueueOf(LocalEntry<TKey, TValue> entry) => entry.Queue switch

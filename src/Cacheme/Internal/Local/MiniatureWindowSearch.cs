@@ -1,0 +1,122 @@
+namespace CachemeNet.Internal.Local;
+
+/// <summary>
+/// Chooses the admission window's size by miniature simulation: a few keys-only caches
+/// (<see cref="MiniatureTinyLfu"/>), each with a different fixed window share, replay a hash-sampled slice of the
+/// requests beside the real cache. After every period the share whose miniature earned the most hits (exponentially
+/// decayed over periods, so an old phase fades) becomes the real cache's target, if its lead over the current share
+/// is larger than counting noise. Unlike hill climbing, which probes
+/// one neighbouring size at a time and needs many samples to cross a plateau, every candidate size is measured at
+/// once, so a recency workload (reuse soon or never) moves the window to LRU-like sizes after one period, and a
+/// frequency workload keeps it small. Miniatures hold at most <see cref="MiniatureCapacity"/> keys each (one request
+/// in <c>rate</c> is sampled, by hash, once the cache is larger), so the search costs a fixed amount of memory,
+/// and a sampled request costs one update per miniature. Not thread-safe (used under the maintenance lock).
+/// </summary>
+internal sealed class MiniatureWindowSearch
+{
+    /// <summary>The window shares measured, smallest first (the choice when scores tie).</summary>
+    public static readonly double[] WindowShares = [0.01, 0.05, 0.20, 0.50, 0.99];
+
+    /// <summary>Miniatures are scaled down to between this and twice this many keys.</summary>
+    public const int MiniatureCapacity = 512;
+
+    private const int MinimumPeriod = 250;
+    private const int PeriodsPerCapacity = 2;
+    private const double ScoreDecay = 0.9;
+
+    private readonly MiniatureTinyLfu[] _miniatures;
+    private readonly long[] _hits;
+    private readonly double[] _scores;
+    private readonly int _capacity;
+    private readonly int _sampleMask;
+    private readonly ulong _sampleSeed;
+    private readonly int _period;
+    private int _sampled;
+    private int _choice;
+
+    /// <param name="capacity">The real cache's capacity.</param>
+    /// <param name="seed">Seed for sampling and the miniatures' sketches.</param>
+    public MiniatureWindowSearch(int capacity, ulong seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
+        int rate = 1;
+        while (capacity / ((long)rate * 2) >= MiniatureCapacity)
+        {
+            rate *= 2;
+        }
+
+        _capacity = capacity;
+        _sampleMask = rate - 1;
+        _sampleSeed = (seed * 0x9E37_79B9_7F4A_7C15UL) | 1;
+        int miniatureCapacity = Math.Max(1, capacity / rate);
+        _miniatures = new MiniatureTinyLfu[WindowShares.Length];
+        for (int i = 0; i < _miniatures.Length; i++)
+        {
+            _miniatures[i] = new MiniatureTinyLfu(miniatureCapacity, WindowShares[i], seed + (ulong)i);
+        }
+
+        _hits = new long[WindowShares.Length];
+        _scores = new double[WindowShares.Length];
+        _period = Math.Max(MinimumPeriod, PeriodsPerCapacity * miniatureCapacity);
+        SampleRate = rate;
+    }
+
+    /// <summary>One request in this many is replayed in the miniatures.</summary>
+    public int SampleRate { get; }
+
+    /// <summary>The window share currently chosen.</summary>
+    public double WindowShare => WindowShares[_choice];
+
+    /// <summary>The window size the real cache should move to: the chosen share of its capacity, at least one entry and, above one, less than the capacity.</summary>
+    public int WindowTarget => Math.Clamp((int)(_capacity * WindowShare), 1, Math.Max(1, _capacity - 1));
+
+    /// <summary>Records a request (hit or miss) for <paramref name="hash"/>; returns whether a period ended and the choice was revisited.</summary>
+    public bool Record(int hash)
+    {
+        if (_sampleMask != 0 && (Sample(hash) & _sampleMask) != 0)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < _miniatures.Length; i++)
+        {
+            if (_miniatures[i].Access(hash))
+            {
+                _hits[i]++;
+            }
+        }
+
+        if (++_sampled < _period)
+        {
+            return false;
+        }
+
+        _sampled = 0;
+        int best = 0;
+        for (int i = 0; i < _scores.Length; i++)
+        {
+            _scores[i] = (_scores[i] * ScoreDecay) + _hits[i];
+            _hits[i] = 0;
+            if (_scores[i] > _scores[best])
+            {
+                best = i;
+            }
+        }
+
+        // Move only when the lead is larger than the noise of counting hits (one standard deviation of the
+        // difference of two Poisson counts), so sampling luck on a short or sparse trace does not thrash the window.
+        double lead = _scores[best] - _scores[_choice];
+        if (lead > Math.Sqrt(_scores[best] + _scores[_choice] + 1))
+        {
+            _choice = best;
+        }
+
+        return true;
+    }
+
+    private int Sample(int hash)
+    {
+        ulong x = ((ulong)(uint)hash ^ _sampleSeed) * 0x9E37_79B9_7F4A_7C15UL;
+        return (int)((x ^ (x >> 31)) >> 20);
+    }
+}

@@ -1,0 +1,66 @@
+using CachemeNet.Internal.Local;
+
+namespace CachemeNet.Tests.Local;
+
+public sealed class MiniatureWindowSearchTests
+{
+    [Fact]
+    public void Starts_with_the_smallest_window()
+    {
+        var search = new MiniatureWindowSearch(1000, 7);
+        Assert.Equal(MiniatureWindowSearch.WindowShares[0], search.WindowShare);
+        Assert.Equal(10, search.WindowTarget);
+    }
+
+    [Fact]
+    public void Moves_to_a_large_window_on_a_recency_workload()
+    {
+        var search = new MiniatureWindowSearch(1000, 7);
+        bool revisited = false;
+        for (int i = 0; i < 20_000; i++)
+        {
+            // Used twice, 300 requests apart, then never again.
+            revisited |= search.Record(i % 2 == 0 ? i / 2 : (i / 2) - 150);
+        }
+
+        Assert.True(revisited);
+        Assert.True(search.WindowShare >= 0.5, $"chose {search.WindowShare}");
+    }
+
+    [Fact]
+    public void Keeps_a_small_window_on_a_frequency_workload_with_scans()
+    {
+        var search = new MiniatureWindowSearch(200, 7);
+        var random = new Random(3);
+        int scan = 1_000_000;
+        for (int i = 0; i < 50_000; i++)
+        {
+            int key = i % 3 == 0 ? scan++ : (int)(2000 * Math.Pow(random.NextDouble(), 4));
+            search.Record(key);
+        }
+
+        Assert.True(search.WindowShare <= 0.05, $"chose {search.WindowShare}");
+    }
+
+    [Fact]
+    public void Samples_large_caches_so_each_miniature_stays_small()
+    {
+        var search = new MiniatureWindowSearch(1_000_000, 7);
+        Assert.True(search.SampleRate >= 256, $"rate {search.SampleRate}");
+        Assert.InRange(1_000_000 / search.SampleRate, MiniatureWindowSearch.MiniatureCapacity, 2 * MiniatureWindowSearch.MiniatureCapacity);
+
+        var small = new MiniatureWindowSearch(300, 7);
+        Assert.Equal(1, small.SampleRate);
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 1)]
+    [InlineData(100, 1)]
+    [InlineData(1000, 10)]
+    public void The_target_is_at_least_one_entry_and_below_the_capacity(int capacity, int expected)
+    {
+        var search = new MiniatureWindowSearch(capacity, 7);
+        Assert.Equal(expected, search.WindowTarget);
+    }
+}
