@@ -8,8 +8,10 @@ namespace CachemeNet.Benchmarks.HitRate;
 /// <code>
 /// hitrate --trace FILE --format lirs|arc|corda|keys --sizes 250,500 [--policies tlfu,lru,opt]
 ///     prints "trace,policy,size,requests,hit_ratio" lines (hit ratio in percent).
-/// hitrate --anchors ANCHORS.csv [--traces DIR] [--only gli,sprite]
-///     replays every row of ANCHORS.csv with tlfu, lru and opt and prints them beside the reference numbers.
+/// hitrate --anchors ANCHORS.csv [--traces DIR] [--only gli,sprite] [--fixed-windows 0.01,0.2,0.99]
+///     replays every row of ANCHORS.csv with tlfu, lru and opt and prints them beside the reference numbers; with
+///     --fixed-windows it also replays tlfu with each fixed window share and reports, per row, the best of them (an
+///     oracle bound for any window-tuning method).
 /// </code>
 /// </summary>
 internal static class HitRateCommand
@@ -23,13 +25,16 @@ internal static class HitRateCommand
         {
             string traces = options.GetValueOrDefault("traces") ?? Path.GetDirectoryName(Path.GetFullPath(anchors))!;
             HashSet<string>? only = options.TryGetValue("only", out string? list) ? [.. list.Split(',')] : null;
-            return AnchorComparison.Run(anchors, traces, only);
+            double[]? fixedWindows = options.TryGetValue("fixed-windows", out string? shares)
+                ? [.. shares.Split(',').Select(x => double.Parse(x, Invariant))]
+                : null;
+            return AnchorComparison.Run(anchors, traces, only, fixedWindows);
         }
 
         if (!options.TryGetValue("trace", out string? trace) || !options.TryGetValue("sizes", out string? sizes))
         {
             Console.Error.WriteLine("usage: hitrate --trace FILE --format lirs|arc|corda|keys --sizes 250,500 [--policies tlfu,lru,opt]");
-            Console.Error.WriteLine("       hitrate --anchors ANCHORS.csv [--traces DIR] [--only gli,sprite]");
+            Console.Error.WriteLine("       hitrate --anchors ANCHORS.csv [--traces DIR] [--only gli,sprite] [--fixed-windows 0.01,0.2,0.99]");
             return 2;
         }
 

@@ -9,13 +9,18 @@ namespace CachemeNet.Benchmarks.HitRate;
 /// </summary>
 internal static class PolicySimulator
 {
+    /// <summary>Hits of <paramref name="policy"/>: <c>lru</c>, <c>tlfu</c>, or <c>tlfu@0.2</c> (tlfu with a fixed 20 % window).</summary>
     public static long Hits(long[] trace, string policy, int capacity)
     {
         EvictionPolicy<long, long> evictionPolicy = policy switch
         {
             "lru" => new LruPolicy<long, long>(capacity),
             "tlfu" => new WindowTinyLfuPolicy<long, long>(capacity, 0x5DEECE66DUL),
-            _ => throw new ArgumentException($"Unknown policy '{policy}'; use tlfu, lru or opt."),
+            _ when policy.StartsWith("tlfu@", StringComparison.Ordinal)
+                && double.TryParse(policy.AsSpan(5), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double share)
+                && share is >= 0 and <= 1
+                => new WindowTinyLfuPolicy<long, long>(capacity, 0x5DEECE66DUL, share),
+            _ => throw new ArgumentException($"Unknown policy '{policy}'; use tlfu, tlfu@SHARE (a fixed window, 0-1), lru or opt."),
         };
         var cache = new BoundedLocalCache<long, long>(evictionPolicy, TimeProvider.System, MaintenanceMode.Synchronous);
         long hits = 0;

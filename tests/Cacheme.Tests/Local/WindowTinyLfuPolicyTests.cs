@@ -96,4 +96,24 @@ public sealed class WindowTinyLfuPolicyTests
         Assert.True(policy.WindowMaximum <= 50, $"window stayed at {policy.WindowMaximum} (grown to {grown})");
         Assert.True(policy.Count <= 1000);
     }
+
+    [Fact]
+    public void A_fixed_window_share_is_kept_whatever_the_workload()
+    {
+        var policy = new WindowTinyLfuPolicy<int, int>(1000, 11, fixedWindowShare: 0.2);
+        var cache = new BoundedLocalCache<int, int>(policy, new ManualTimeProvider(), MaintenanceMode.Synchronous);
+        Assert.Equal(200, policy.WindowMaximum);
+        for (int i = 0; i < 100_000; i++)
+        {
+            GetOrSet(cache, i % 2 == 0 ? i / 2 : (i / 2) - 150);
+        }
+
+        Assert.Equal(200, policy.WindowMaximum);
+    }
+
+    [Theory]
+    [InlineData(-0.1)]
+    [InlineData(1.5)]
+    public void A_fixed_window_share_outside_0_to_1_is_refused(double share) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new WindowTinyLfuPolicy<int, int>(100, 11, share));
 }

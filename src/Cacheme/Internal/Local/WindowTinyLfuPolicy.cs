@@ -20,7 +20,7 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
     private readonly AccessOrderDeque<TKey, TValue> _probation = new();
     private readonly AccessOrderDeque<TKey, TValue> _protected = new();
     private readonly FrequencySketch _sketch;
-    private readonly MiniatureWindowSearch _search;
+    private readonly MiniatureWindowSearch? _search;
     private ulong _random;
     private int _windowMaximum;
     private int _protectedMaximum;
@@ -28,13 +28,23 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
 
     /// <param name="capacity">The most entries held.</param>
     /// <param name="seed">Random seed for the sketch's hashing and the flood guard.</param>
-    public WindowTinyLfuPolicy(int capacity, ulong seed)
+    /// <param name="fixedWindowShare">
+    /// A fixed share of the capacity for the admission window (0 to 1), or null (the default) to let a
+    /// <see cref="MiniatureWindowSearch"/> choose it; fixed shares are for the simulator's comparisons.
+    /// </param>
+    public WindowTinyLfuPolicy(int capacity, ulong seed, double? fixedWindowShare = null)
         : base(capacity)
     {
-        _windowMaximum = Math.Max(1, (int)(capacity * InitialWindowPercent));
+        if (fixedWindowShare is { } share)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(share);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(share, 1.0);
+        }
+
+        _windowMaximum = Math.Clamp((int)(capacity * (fixedWindowShare ?? InitialWindowPercent)), 1, Math.Max(1, capacity - 1));
         _protectedMaximum = (int)((capacity - _windowMaximum) * ProtectedPercent);
         _sketch = new FrequencySketch(capacity, seed);
-        _search = new MiniatureWindowSearch(capacity, seed);
+        _search = fixedWindowShare is null ? new MiniatureWindowSearch(capacity, seed) : null;
         _random = seed | 1;
     }
 
@@ -47,7 +57,7 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
     {
         _candidate = null;
         _sketch.Increment(entry.Hash);
-        _search.Record(entry.Hash);
+        _search?.Record(entry.Hash);
         entry.Queue = EntryQueue.Window;
         _window.AddLast(entry);
     }
@@ -55,7 +65,7 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
     public override void OnAccess(LocalEntry<TKey, TValue> entry)
     {
         _sketch.Increment(entry.Hash);
-        _search.Record(entry.Hash);
+        _search?.Record(entry.Hash);
         switch (entry.Queue)
         {
             case EntryQueue.Window:
@@ -132,6 +142,11 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
 
     public override void Maintain()
     {
+        if (_search is null)
+        {
+            return;
+        }
+
         int target = _search.WindowTarget;
         if (target > _windowMaximum)
         {
