@@ -29,16 +29,15 @@ internal sealed class MiniatureTinyLfu
     private int _free = -1;
 
     /// <param name="capacity">The most keys held.</param>
-    /// <param name="windowShare">The admission window's share of <paramref name="capacity"/> (0 to 1; at least one entry).</param>
+    /// <param name="windowShare">The admission window's share of <paramref name="capacity"/> (0 to 1), sized by <see cref="WindowTinyLfuLayout.WindowSize"/>.</param>
     /// <param name="seed">Seed for the frequency sketch.</param>
     public MiniatureTinyLfu(int capacity, double windowShare, ulong seed)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
-        ArgumentOutOfRangeException.ThrowIfNegative(windowShare);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(windowShare, 1.0);
+        WindowTinyLfuLayout.ValidateShare(windowShare, nameof(windowShare));
         _capacity = capacity;
-        _windowMaximum = Math.Clamp((int)(capacity * windowShare), 1, capacity);
-        _protectedMaximum = (int)((capacity - _windowMaximum) * 0.8);
+        _windowMaximum = WindowTinyLfuLayout.WindowSize(capacity, windowShare);
+        _protectedMaximum = WindowTinyLfuLayout.ProtectedMaximum(capacity, _windowMaximum);
         _slots = new Dictionary<int, int>(capacity + 1);
         _hashes = new int[capacity + 1];
         _previous = new int[capacity + 1];

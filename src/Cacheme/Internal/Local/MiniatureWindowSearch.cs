@@ -68,7 +68,7 @@ internal sealed class MiniatureWindowSearch
     public double WindowShare => WindowShares[_choice];
 
     /// <summary>The window size the real cache should move to: the chosen share of its capacity, at least one entry and, above one, less than the capacity.</summary>
-    public int WindowTarget => Math.Clamp((int)(_capacity * WindowShare), 1, Math.Max(1, _capacity - 1));
+    public int WindowTarget => WindowTinyLfuLayout.WindowSize(_capacity, WindowShare);
 
     /// <summary>Records a request (hit or miss) for <paramref name="hash"/>; returns whether a period ended and the choice was revisited.</summary>
     public bool Record(int hash)

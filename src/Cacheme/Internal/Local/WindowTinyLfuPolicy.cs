@@ -11,8 +11,6 @@ namespace CachemeNet.Internal.Local;
 internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, TValue>
     where TKey : notnull
 {
-    private const double InitialWindowPercent = 0.01;
-    private const double ProtectedPercent = 0.80;
     private const int FloodGuardMinimumFrequency = 6;
     private const int TransferLimit = 1000;
 
@@ -37,12 +35,12 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
     {
         if (fixedWindowShare is { } share)
         {
-            ArgumentOutOfRangeException.ThrowIfNegative(share);
-            ArgumentOutOfRangeException.ThrowIfGreaterThan(share, 1.0);
+            WindowTinyLfuLayout.ValidateShare(share, nameof(fixedWindowShare));
         }
 
-        _windowMaximum = Math.Clamp((int)(capacity * (fixedWindowShare ?? InitialWindowPercent)), 1, Math.Max(1, capacity - 1));
-        _protectedMaximum = (int)((capacity - _windowMaximum) * ProtectedPercent);
+        // Without a fixed share, start where the search starts: its smallest share.
+        _windowMaximum = WindowTinyLfuLayout.WindowSize(capacity, fixedWindowShare ?? MiniatureWindowSearch.WindowShares[0]);
+        _protectedMaximum = WindowTinyLfuLayout.ProtectedMaximum(capacity, _windowMaximum);
         _sketch = new FrequencySketch(capacity, seed);
         _search = fixedWindowShare is null ? new MiniatureWindowSearch(capacity, seed) : null;
         _random = seed | 1;
@@ -217,7 +215,7 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
         }
 
         _windowMaximum += quota;
-        _protectedMaximum = (int)((Capacity - _windowMaximum) * ProtectedPercent);
+        _protectedMaximum = WindowTinyLfuLayout.ProtectedMaximum(Capacity, _windowMaximum);
         DemoteFromProtected();
         for (int moved = 0; moved < quota; moved++)
         {
@@ -242,7 +240,7 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
         }
 
         _windowMaximum -= quota;
-        _protectedMaximum = (int)((Capacity - _windowMaximum) * ProtectedPercent);
+        _protectedMaximum = WindowTinyLfuLayout.ProtectedMaximum(Capacity, _windowMaximum);
         MoveWindowOverflowToProbation();
         _candidate = null;
     }
