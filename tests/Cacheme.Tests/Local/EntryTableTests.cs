@@ -31,6 +31,21 @@ public sealed class EntryTableTests
         Assert.Equal(9_999, table.Count);
     }
 
+    [Theory]
+    [InlineData(0)] // dense ids 0, 1, 2, ...
+    [InlineData(16)] // hashes that differ only above the low 16 bits the bucket mask keeps
+    public void Spreads_dense_and_high_bit_keys_one_per_bucket(int shift)
+    {
+        var table = new EntryTable<int, int>(4_096, null);
+        for (int k = 0; k < 4_096; k++)
+        {
+            table.Add(Entry(table, k << shift, k));
+        }
+
+        Assert.Equal(1, table.LongestChain());
+        Assert.Equal(4_095, table.Find(4_095 << shift)!.Value);
+    }
+
     [Fact]
     public void Uses_the_given_comparer()
     {
