@@ -1,108 +1,91 @@
 namespace CachemeNet.Internal.Local;
 
-/// <summary>An intrusive doubly-linked list of entries in access order (head = least recent). Not thread-safe.</summary>
-internal sealed class AccessOrderDeque<TKey, TValue>
+/// <summary>
+/// One access-ordered queue of entries (head = least recent), threaded through the slots of an
+/// <see cref="AccessOrderLinks{TKey, TValue}"/> that several queues of one policy share. An entry is in at most one
+/// queue; appending it records this queue as its <see cref="AccessOrderLinks{TKey, TValue}.QueueOf"/>. Not thread-safe.
+/// </summary>
+internal sealed class AccessOrderDeque<TKey, TValue>(AccessOrderLinks<TKey, TValue> links, EntryQueue queue)
     where TKey : notnull
 {
-    public LocalEntry<TKey, TValue>? First { get; private set; }
+    private int _head = AccessOrderLinks<TKey, TValue>.None;
+    private int _tail = AccessOrderLinks<TKey, TValue>.None;
 
-    public LocalEntry<TKey, TValue>? Last { get; private set; }
+    /// <summary>The least recent entry, or null when empty.</summary>
+    public LocalEntry<TKey, TValue>? First => links.EntryAt(_head);
+
+    /// <summary>The most recent entry, or null when empty.</summary>
+    public LocalEntry<TKey, TValue>? Last => links.EntryAt(_tail);
 
     public int Count { get; private set; }
 
+    /// <summary>The entry after <paramref name="entry"/> (more recent), or null at the tail.</summary>
+    public LocalEntry<TKey, TValue>? NextOf(LocalEntry<TKey, TValue> entry) => links.EntryAt(links.At(entry.Slot).Next);
+
+    /// <summary>Appends <paramref name="entry"/>, which has a slot and is in no queue.</summary>
     public void AddLast(LocalEntry<TKey, TValue> entry)
     {
-        entry.Previous = Last;
-        entry.Next = null;
-        if (Last is null)
+        int slot = entry.Slot;
+        ref AccessOrderLinks<TKey, TValue>.Node node = ref links.At(slot);
+        node.Previous = _tail;
+        node.Next = AccessOrderLinks<TKey, TValue>.None;
+        if (_tail == AccessOrderLinks<TKey, TValue>.None)
         {
-            First = entry;
+            _head = slot;
         }
         else
         {
-            Last.Next = entry;
+            links.At(_tail).Next = slot;
         }
 
-        Last = entry;
+        _tail = slot;
+        links.SetQueue(slot, queue);
         Count++;
     }
 
+    /// <summary>Takes <paramref name="entry"/> out of this queue; it keeps its slot.</summary>
     public void Remove(LocalEntry<TKey, TValue> entry)
     {
-        if (entry.Previous is null)
+        int slot = entry.Slot;
+        ref AccessOrderLinks<TKey, TValue>.Node node = ref links.At(slot);
+        if (node.Previous == AccessOrderLinks<TKey, TValue>.None)
         {
-            First = entry.Next;
+            _head = node.Next;
         }
         else
         {
-            entry.Previous.Next = entry.Next;
+            links.At(node.Previous).Next = node.Next;
         }
 
-        if (entry.Next is null)
+        if (node.Next == AccessOrderLinks<TKey, TValue>.None)
         {
-            Last = entry.Previous;
+            _tail = node.Previous;
         }
         else
         {
-            entry.Next.Previous = entry.Previous;
+            links.At(node.Next).Previous = node.Previous;
         }
 
-        entry.Previous = null;
-        entry.Next = null;
+        node.Previous = AccessOrderLinks<TKey, TValue>.None;
+        node.Next = AccessOrderLinks<TKey, TValue>.None;
+        links.SetQueue(slot, EntryQueue.None);
         Count--;
     }
 
     public void MoveToLast(LocalEntry<TKey, TValue> entry)
     {
-        if (entry != Last)
+        if (entry.Slot != _tail)
         {
             Remove(entry);
             AddLast(entry);
         }
     }
 
-    /// <summary>Puts <paramref name="replacement"/> where <paramref name="existing"/> was.</summary>
-    public void Replace(LocalEntry<TKey, TValue> existing, LocalEntry<TKey, TValue> replacement)
-    {
-        replacement.Previous = existing.Previous;
-        replacement.Next = existing.Next;
-        if (existing.Previous is null)
-        {
-            First = replacement;
-        }
-        else
-        {
-            existing.Previous.Next = replacement;
-        }
-
-        if (existing.Next is null)
-        {
-            Last = replacement;
-        }
-        else
-        {
-            existing.Next.Previous = replacement;
-        }
-
-        existing.Previous = null;
-        existing.Next = null;
-    }
-
-    /// <summary>Unlinks every entry, marking each retired.</summary>
+    /// <summary>Forgets every entry (the shared links are cleared by their owner).</summary>
     public void Clear()
     {
-        LocalEntry<TKey, TValue>? entry = First;
-        while (entry is not null)
-        {
-            LocalEntry<TKey, TValue>? next = entry.Next;
-            entry.Previous = null;
-            entry.Next = null;
-            entry.Queue = EntryQueue.Retired;
-            entry = next;
-        }
-
-        First = null;
-        Last = null;
+        _head = AccessOrderLinks<TKey, TValue>.None;
+        _tail = AccessOrderLinks<TKey, TValue>.None;
         Count = 0;
     }
 }

@@ -100,7 +100,6 @@ internal sealed class BoundedLocalCache<TKey, TValue> : IThreadPoolWorkItem
                 _table.Replace(existing, entry);
                 Deschedule(existing);
                 _policy.OnReplace(existing, entry);
-                existing.Queue = EntryQueue.Retired;
                 Schedule(entry);
                 return;
             }
@@ -110,7 +109,6 @@ internal sealed class BoundedLocalCache<TKey, TValue> : IThreadPoolWorkItem
             while (_policy.Count > _policy.Capacity)
             {
                 LocalEntry<TKey, TValue> victim = _policy.EvictOne();
-                victim.Queue = EntryQueue.Retired;
                 if (victim == entry)
                 {
                     admitted = false;
@@ -145,7 +143,6 @@ internal sealed class BoundedLocalCache<TKey, TValue> : IThreadPoolWorkItem
             _table.Remove(entry);
             _policy.OnRemove(entry);
             Deschedule(entry);
-            entry.Queue = EntryQueue.Retired;
             return entry.ExpiresAt == LocalEntry<TKey, TValue>.NoExpiry || entry.ExpiresAt > Now();
         }
     }
@@ -195,7 +192,7 @@ internal sealed class BoundedLocalCache<TKey, TValue> : IThreadPoolWorkItem
             lock (_lock)
             {
                 MaintainLocked();
-                if (entry.Queue != EntryQueue.Retired)
+                if (_policy.IsLinked(entry))
                 {
                     _policy.OnAccess(entry);
                 }
@@ -262,7 +259,6 @@ internal sealed class BoundedLocalCache<TKey, TValue> : IThreadPoolWorkItem
         if (_table.Remove(entry))
         {
             _policy.OnRemove(entry);
-            entry.Queue = EntryQueue.Retired;
         }
     }
 
@@ -270,7 +266,7 @@ internal sealed class BoundedLocalCache<TKey, TValue> : IThreadPoolWorkItem
     {
         public void Consume(LocalEntry<TKey, TValue> item)
         {
-            if (item.Queue != EntryQueue.Retired)
+            if (policy.IsLinked(item))
             {
                 policy.OnAccess(item);
             }

@@ -13,8 +13,14 @@ internal abstract class EvictionPolicy<TKey, TValue>
         Capacity = capacity;
     }
 
+    /// <summary>The access-order links of the policy's queues, kept apart from the entries.</summary>
+    protected AccessOrderLinks<TKey, TValue> Links { get; } = new();
+
     /// <summary>The most entries the cache may hold.</summary>
     public int Capacity { get; }
+
+    /// <summary>Whether <paramref name="entry"/> is linked: false once it was removed, replaced, evicted or cleared.</summary>
+    public bool IsLinked(LocalEntry<TKey, TValue> entry) => Links.IsLinked(entry);
 
     /// <summary>The entries linked.</summary>
     public abstract int Count { get; }
@@ -39,6 +45,6 @@ internal abstract class EvictionPolicy<TKey, TValue>
     {
     }
 
-    /// <summary>Unlinks every entry, marking each retired.</summary>
+    /// <summary>Unlinks every entry.</summary>
     public abstract void Clear();
 }

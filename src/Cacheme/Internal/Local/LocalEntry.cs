@@ -3,7 +3,7 @@ namespace CachemeNet.Internal.Local;
 /// <summary>Which access-order queue an entry is linked into.</summary>
 internal enum EntryQueue : byte
 {
-    /// <summary>Created, not yet linked by a policy.</summary>
+    /// <summary>In no queue: not linked by a policy, or between two queues.</summary>
     None,
 
     /// <summary>The W-TinyLFU admission window (also the single LRU queue).</summary>
@@ -14,14 +14,12 @@ internal enum EntryQueue : byte
 
     /// <summary>The protected segment of the main space.</summary>
     Protected,
-
-    /// <summary>Removed, replaced or evicted: late buffered reads of it are ignored.</summary>
-    Retired,
 }
 
 /// <summary>
-/// One immutable key/value pair, which is also its own node in the cache's hash table (<see cref="EntryTable{TKey, TValue}"/>)
-/// and in the policy's access-order queue, so an entry costs one object. Updating a key replaces the whole entry, so a
+/// One immutable key/value pair, which is also its own node in the cache's hash table (<see cref="EntryTable{TKey, TValue}"/>),
+/// so an entry costs one object; its access-order links are kept apart, in the policy's <see cref="AccessOrderLinks{TKey, TValue}"/>,
+/// so the maintenance thread relinking it never writes the cache line readers read. Updating a key replaces the whole entry, so a
 /// reader never sees a torn value. An entry with a TTL is a <see cref="TimedLocalEntry{TKey, TValue}"/>, which adds its
 /// expiry and timer-wheel links; entries without one do not pay for them.
 /// </summary>
@@ -44,12 +42,11 @@ internal class LocalEntry<TKey, TValue>(TKey key, TValue value, int hash)
     /// <summary>Clock ticks (100 ns) after which the entry is expired, or <see cref="NoExpiry"/>.</summary>
     public long ExpiresAt => this is TimedLocalEntry<TKey, TValue> timed ? timed.Deadline : NoExpiry;
 
-    public LocalEntry<TKey, TValue>? Previous { get; set; }
-
-    public LocalEntry<TKey, TValue>? Next { get; set; }
-
-    /// <summary>The queue the entry is in; changed only under the maintenance lock.</summary>
-    public EntryQueue Queue { get; set; }
+    /// <summary>
+    /// The entry's slot in its policy's <see cref="AccessOrderLinks{TKey, TValue}"/>, where its queue links live; written
+    /// under the maintenance lock when the entry is linked, before a reader can see it, and never read by readers.
+    /// </summary>
+    public int Slot { get; set; } = AccessOrderLinks<TKey, TValue>.None;
 }
 
 /// <summary>An entry with a time to live: its expiry and its links in the <see cref="TimerWheel{TKey, TValue}"/>.</summary>

@@ -1,27 +1,36 @@
 namespace CachemeNet.Internal.Local;
 
 /// <summary>Least-recently-used: one access-ordered queue; the head is evicted.</summary>
-internal sealed class LruPolicy<TKey, TValue>(int capacity) : EvictionPolicy<TKey, TValue>(capacity)
+internal sealed class LruPolicy<TKey, TValue> : EvictionPolicy<TKey, TValue>
     where TKey : notnull
 {
-    private readonly AccessOrderDeque<TKey, TValue> _queue = new();
+    private readonly AccessOrderDeque<TKey, TValue> _queue;
+
+    public LruPolicy(int capacity)
+        : base(capacity)
+    {
+        _queue = new(Links, EntryQueue.Window);
+    }
 
     public override int Count => _queue.Count;
 
     public override void OnAdd(LocalEntry<TKey, TValue> entry)
     {
-        entry.Queue = EntryQueue.Window;
+        Links.Link(entry);
         _queue.AddLast(entry);
     }
 
     public override void OnAccess(LocalEntry<TKey, TValue> entry) => _queue.MoveToLast(entry);
 
-    public override void OnRemove(LocalEntry<TKey, TValue> entry) => _queue.Remove(entry);
+    public override void OnRemove(LocalEntry<TKey, TValue> entry)
+    {
+        _queue.Remove(entry);
+        Links.Unlink(entry);
+    }
 
     public override void OnReplace(LocalEntry<TKey, TValue> existing, LocalEntry<TKey, TValue> replacement)
     {
-        replacement.Queue = existing.Queue;
-        _queue.Replace(existing, replacement);
+        Links.Replace(existing, replacement);
         _queue.MoveToLast(replacement);
     }
 
@@ -29,8 +38,13 @@ internal sealed class LruPolicy<TKey, TValue>(int capacity) : EvictionPolicy<TKe
     {
         LocalEntry<TKey, TValue> victim = _queue.First ?? throw new InvalidOperationException("Nothing to evict.");
         _queue.Remove(victim);
+        Links.Unlink(victim);
         return victim;
     }
 
-    public override void Clear() => _queue.Clear();
+    public override void Clear()
+    {
+        _queue.Clear();
+        Links.Clear();
+    }
 }

@@ -14,9 +14,9 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
     private const int FloodGuardMinimumFrequency = 6;
     private const int TransferLimit = 1000;
 
-    private readonly AccessOrderDeque<TKey, TValue> _window = new();
-    private readonly AccessOrderDeque<TKey, TValue> _probation = new();
-    private readonly AccessOrderDeque<TKey, TValue> _protected = new();
+    private readonly AccessOrderDeque<TKey, TValue> _window;
+    private readonly AccessOrderDeque<TKey, TValue> _probation;
+    private readonly AccessOrderDeque<TKey, TValue> _protected;
     private readonly FrequencySketch _sketch;
     private readonly MiniatureWindowSearch? _search;
     private ulong _random;
@@ -41,6 +41,9 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
         // Without a fixed share, start where the search starts: its smallest share.
         _windowMaximum = WindowTinyLfuLayout.WindowSize(capacity, fixedWindowShare ?? MiniatureWindowSearch.WindowShares[0]);
         _protectedMaximum = WindowTinyLfuLayout.ProtectedMaximum(capacity, _windowMaximum);
+        _window = new(Links, EntryQueue.Window);
+        _probation = new(Links, EntryQueue.Probation);
+        _protected = new(Links, EntryQueue.Protected);
         _sketch = new FrequencySketch(capacity, seed);
         _search = fixedWindowShare is null ? new MiniatureWindowSearch(capacity, seed) : null;
         _random = seed | 1;
@@ -56,7 +59,7 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
         _candidate = null;
         _sketch.Increment(entry.Hash);
         _search?.Record(entry.Hash);
-        entry.Queue = EntryQueue.Window;
+        Links.Link(entry);
         _window.AddLast(entry);
     }
 
@@ -64,14 +67,13 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
     {
         _sketch.Increment(entry.Hash);
         _search?.Record(entry.Hash);
-        switch (entry.Queue)
+        switch (Links.QueueOf(entry))
         {
             case EntryQueue.Window:
                 _window.MoveToLast(entry);
                 break;
             case EntryQueue.Probation:
                 _probation.Remove(entry);
-                entry.Queue = EntryQueue.Protected;
                 _protected.AddLast(entry);
                 DemoteFromProtected();
                 break;
@@ -85,12 +87,14 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
 
     public override void OnRemove(LocalEntry<TKey, TValue> entry)
     {
+        AccessOrderDeque<TKey, TValue> queue = QueueOf(entry);
         if (entry == _candidate)
         {
-            _candidate = entry.Next;
+            _candidate = queue.NextOf(entry);
         }
 
-        QueueOf(entry).Remove(entry);
+        queue.Remove(entry);
+        Links.Unlink(entry);
     }
 
     public override void OnReplace(LocalEntry<TKey, TValue> existing, LocalEntry<TKey, TValue> replacement)
@@ -100,8 +104,7 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
             _candidate = replacement;
         }
 
-        replacement.Queue = existing.Queue;
-        QueueOf(existing).Replace(existing, replacement);
+        Links.Replace(existing, replacement);
         OnAccess(replacement);
     }
 
@@ -114,6 +117,7 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
         {
             victim = _protected.First ?? _window.First ?? throw new InvalidOperationException("Nothing to evict.");
             QueueOf(victim).Remove(victim);
+            Links.Unlink(victim);
             return victim;
         }
 
@@ -121,20 +125,21 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
         if (candidate is null || candidate == victim)
         {
             evicted = victim;
-            _candidate = candidate is null ? null : victim.Next;
+            _candidate = candidate is null ? null : _probation.NextOf(victim);
         }
         else if (Admit(candidate, victim))
         {
             evicted = victim;
-            _candidate = candidate.Next;
+            _candidate = _probation.NextOf(candidate);
         }
         else
         {
             evicted = candidate;
-            _candidate = candidate.Next;
+            _candidate = _probation.NextOf(candidate);
         }
 
         _probation.Remove(evicted);
+        Links.Unlink(evicted);
         return evicted;
     }
 
@@ -161,6 +166,7 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
         _window.Clear();
         _probation.Clear();
         _protected.Clear();
+        Links.Clear();
         _candidate = null;
     }
 
@@ -198,7 +204,6 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
         {
             LocalEntry<TKey, TValue> entry = queue.First!;
             queue.Remove(entry);
-            entry.Queue = EntryQueue.Probation;
             _probation.AddLast(entry);
             firstMoved ??= entry;
         }
@@ -226,7 +231,6 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
             }
 
             QueueOf(entry).Remove(entry);
-            entry.Queue = EntryQueue.Window;
             _window.AddLast(entry);
         }
     }
@@ -245,12 +249,12 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
         _candidate = null;
     }
 
-    private AccessOrderDeque<TKey, TValue> QueueOf(LocalEntry<TKey, TValue> entry) => entry.Queue switch
+    private AccessOrderDeque<TKey, TValue> QueueOf(LocalEntry<TKey, TValue> entry) => Links.QueueOf(entry) switch
     {
         EntryQueue.Window => _window,
         EntryQueue.Probation => _probation,
         EntryQueue.Protected => _protected,
-        _ => throw new InvalidOperationException($"Entry is not linked ({entry.Queue})."),
+        _ => throw new InvalidOperationException("Entry is not linked."),
     };
 
     private ulong NextRandom()
