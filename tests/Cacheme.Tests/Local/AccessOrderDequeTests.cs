@@ -4,7 +4,7 @@ namespace CachemeNet.Tests.Local;
 
 public sealed class AccessOrderDequeTests
 {
-    private readonly AccessOrderLinks<int, int> _links = new();
+    private readonly AccessOrderLinks<int, int> _links = new(100);
 
     private LocalEntry<int, int> Linked(int key)
     {

@@ -9,13 +9,17 @@ namespace CachemeNet.Internal.Local;
 /// list; an entry is linked while its slot points back at it, so a late buffered read of a removed or replaced entry
 /// is recognised even after its slot was reused. Not thread-safe (used under the maintenance lock).
 /// </summary>
-internal sealed class AccessOrderLinks<TKey, TValue>
+/// <param name="capacity">The policy's capacity: the arrays grow by doubling to at most one slot more than this (a new
+/// entry is linked before the excess is evicted).</param>
+internal sealed class AccessOrderLinks<TKey, TValue>(int capacity)
     where TKey : notnull
 {
     /// <summary>No slot: the end of a queue or of the free list.</summary>
     public const int None = -1;
 
     private const int InitialLength = 16;
+
+    private readonly int _maximumLength = (int)Math.Min((long)capacity + 1, Array.MaxLength);
 
     private Node[] _nodes = new Node[InitialLength];
     private EntryQueue[] _queues = new EntryQueue[InitialLength];
@@ -44,8 +48,14 @@ internal sealed class AccessOrderLinks<TKey, TValue>
         {
             if (_used == _nodes.Length)
             {
-                Array.Resize(ref _nodes, _nodes.Length * 2);
-                Array.Resize(ref _queues, _queues.Length * 2);
+                int length = (int)Math.Min(_nodes.Length * 2L, Array.MaxLength);
+                if (length > _maximumLength && _maximumLength > _nodes.Length)
+                {
+                    length = _maximumLength;
+                }
+
+                Array.Resize(ref _nodes, length);
+                Array.Resize(ref _queues, length);
             }
 
             slot = _used++;
@@ -81,6 +91,9 @@ internal sealed class AccessOrderLinks<TKey, TValue>
         _used = 0;
         _free = None;
     }
+
+    /// <summary>The slots allocated (for tests).</summary>
+    internal int Length => _nodes.Length;
 
     internal LocalEntry<TKey, TValue>? EntryAt(int slot) => slot == None ? null : _nodes[slot].Entry;
 

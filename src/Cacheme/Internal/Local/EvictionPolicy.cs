@@ -11,10 +11,11 @@ internal abstract class EvictionPolicy<TKey, TValue>
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         Capacity = capacity;
+        Links = new AccessOrderLinks<TKey, TValue>(capacity);
     }
 
     /// <summary>The access-order links of the policy's queues, kept apart from the entries.</summary>
-    protected AccessOrderLinks<TKey, TValue> Links { get; } = new();
+    protected AccessOrderLinks<TKey, TValue> Links { get; }
 
     /// <summary>The most entries the cache may hold.</summary>
     public int Capacity { get; }
