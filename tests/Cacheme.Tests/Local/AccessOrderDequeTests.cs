@@ -69,4 +69,20 @@ public sealed class AccessOrderDequeTests
         Assert.Null(probation.First);
         Assert.Equal(0, probation.Count);
     }
+
+    [Fact]
+    public void AddNew_links_and_appends_and_Release_removes_and_unlinks()
+    {
+        var queue = new AccessOrderDeque<int, int>(_links, EntryQueue.Window);
+        var entry = new LocalEntry<int, int>(7, 7, 7);
+
+        queue.AddNew(entry);
+        Assert.True(_links.IsLinked(entry));
+        Assert.Same(entry, queue.Last);
+
+        queue.Release(entry);
+        Assert.False(_links.IsLinked(entry));
+        Assert.Equal(0, queue.Count);
+        Assert.Null(queue.First);
+    }
 }

@@ -22,6 +22,20 @@ internal sealed class AccessOrderDeque<TKey, TValue>(AccessOrderLinks<TKey, TVal
     /// <summary>The entry after <paramref name="entry"/> (more recent), or null at the tail.</summary>
     public LocalEntry<TKey, TValue>? NextOf(LocalEntry<TKey, TValue> entry) => links.EntryAt(links.At(entry.Slot).Next);
 
+    /// <summary>Gives a new <paramref name="entry"/> a slot and appends it.</summary>
+    public void AddNew(LocalEntry<TKey, TValue> entry)
+    {
+        links.Link(entry);
+        AddLast(entry);
+    }
+
+    /// <summary>Takes <paramref name="entry"/> out of this queue and frees its slot: it is no longer linked.</summary>
+    public void Release(LocalEntry<TKey, TValue> entry)
+    {
+        Remove(entry);
+        links.Unlink(entry);
+    }
+
     /// <summary>Appends <paramref name="entry"/>, which has a slot and is in no queue.</summary>
     public void AddLast(LocalEntry<TKey, TValue> entry)
     {

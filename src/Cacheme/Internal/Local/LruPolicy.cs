@@ -16,17 +16,12 @@ internal sealed class LruPolicy<TKey, TValue> : EvictionPolicy<TKey, TValue>
 
     public override void OnAdd(LocalEntry<TKey, TValue> entry)
     {
-        Links.Link(entry);
-        _queue.AddLast(entry);
+        _queue.AddNew(entry);
     }
 
     public override void OnAccess(LocalEntry<TKey, TValue> entry) => _queue.MoveToLast(entry);
 
-    public override void OnRemove(LocalEntry<TKey, TValue> entry)
-    {
-        _queue.Remove(entry);
-        Links.Unlink(entry);
-    }
+    public override void OnRemove(LocalEntry<TKey, TValue> entry) => _queue.Release(entry);
 
     public override void OnReplace(LocalEntry<TKey, TValue> existing, LocalEntry<TKey, TValue> replacement)
     {
@@ -37,8 +32,7 @@ internal sealed class LruPolicy<TKey, TValue> : EvictionPolicy<TKey, TValue>
     public override LocalEntry<TKey, TValue> EvictOne()
     {
         LocalEntry<TKey, TValue> victim = _queue.First ?? throw new InvalidOperationException("Nothing to evict.");
-        _queue.Remove(victim);
-        Links.Unlink(victim);
+        _queue.Release(victim);
         return victim;
     }
 

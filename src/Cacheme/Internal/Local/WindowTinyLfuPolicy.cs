@@ -59,8 +59,7 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
         _candidate = null;
         _sketch.Increment(entry.Hash);
         _search?.Record(entry.Hash);
-        Links.Link(entry);
-        _window.AddLast(entry);
+        _window.AddNew(entry);
     }
 
     public override void OnAccess(LocalEntry<TKey, TValue> entry)
@@ -93,8 +92,7 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
             _candidate = queue.NextOf(entry);
         }
 
-        queue.Remove(entry);
-        Links.Unlink(entry);
+        queue.Release(entry);
     }
 
     public override void OnReplace(LocalEntry<TKey, TValue> existing, LocalEntry<TKey, TValue> replacement)
@@ -116,8 +114,7 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
         if (victim is null)
         {
             victim = _protected.First ?? _window.First ?? throw new InvalidOperationException("Nothing to evict.");
-            QueueOf(victim).Remove(victim);
-            Links.Unlink(victim);
+            QueueOf(victim).Release(victim);
             return victim;
         }
 
@@ -138,8 +135,7 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
             _candidate = _probation.NextOf(candidate);
         }
 
-        _probation.Remove(evicted);
-        Links.Unlink(evicted);
+        _probation.Release(evicted);
         return evicted;
     }
 
