@@ -264,4 +264,64 @@ public sealed class BoundedLocalCacheTests
     {
         public static long ChecksumOf(int key, long version) => (key * 1_000_003L) ^ (version * 7919L);
     }
+
+    [Fact]
+    public void Reads_reach_the_policy_through_the_buffer_only_for_entries_it_asks_to_buffer()
+    {
+        var policy = new EvenKeysBufferedPolicy(100);
+        var cache = new BoundedLocalCache<int, int>(policy, new ManualTimeProvider(), MaintenanceMode.Synchronous);
+        for (int key = 0; key < 10; key++)
+        {
+            cache.Set(key, key, null);
+        }
+
+        for (int key = 0; key < 10; key++)
+        {
+            Assert.True(cache.TryGet(key, out _));
+            Assert.True(cache.TryGet(key, out _));
+        }
+
+        cache.Set(10, 10, null); // a write drains the buffered reads first
+
+        Assert.Equal([0, 0, 2, 2, 4, 4, 6, 6, 8, 8], policy.Accessed);
+    }
+
+    /// <summary>A FIFO that buffers the reads of even keys only and records which reads reached it.</summary>
+    private sealed class EvenKeysBufferedPolicy : EvictionPolicy<int, int>
+    {
+        public EvenKeysBufferedPolicy(int capacity)
+            : base(capacity)
+        {
+            Queue = new(Links, EntryQueue.Window);
+        }
+
+        public List<int> Accessed { get; } = [];
+
+        public override int Count => Queue.Count;
+
+        private AccessOrderDeque<int, int> Queue { get; }
+
+        public override bool BuffersReadsOf(int hash) => hash % 2 == 0;
+
+        public override void OnAdd(LocalEntry<int, int> entry) => Queue.AddNew(entry);
+
+        public override void OnAccess(LocalEntry<int, int> entry) => Accessed.Add(entry.Key);
+
+        public override void OnRemove(LocalEntry<int, int> entry) => Queue.Release(entry);
+
+        public override void OnReplace(LocalEntry<int, int> existing, LocalEntry<int, int> replacement) => Links.Replace(existing, replacement);
+
+        public override LocalEntry<int, int> EvictOne()
+        {
+            LocalEntry<int, int> victim = Queue.First!;
+            Queue.Release(victim);
+            return victim;
+        }
+
+        public override void Clear()
+        {
+            Queue.Clear();
+            Links.Clear();
+        }
+    }
 }

@@ -84,4 +84,42 @@ public sealed class FrequencySketchTests
         int collidedInBoth = Enumerable.Range(100, 2000).Count(k => a.Frequency(k) == 15 && b.Frequency(k) == 15);
         Assert.True(collidedInBoth < Math.Max(1, collidedInA), $"{collidedInBoth} keys collide under both seeds, {collidedInA} under one");
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(15)]
+    [InlineData(40)]
+    public void Add_counts_like_that_many_increments(int count)
+    {
+        var added = new FrequencySketch(64, 5);
+        var incremented = new FrequencySketch(64, 5);
+        added.Add(777, count);
+        for (int i = 0; i < count; i++)
+        {
+            incremented.Increment(777);
+        }
+
+        Assert.Equal(Math.Min(count, 15), added.Frequency(777));
+        Assert.Equal(incremented.Frequency(777), added.Frequency(777));
+    }
+
+    [Fact]
+    public void Add_progresses_towards_halving_as_increments_do()
+    {
+        // Sample size is 10 x 64 = 640 additions; 200 other keys added 5 times each pass it, so the hot key halves.
+        var sketch = new FrequencySketch(64, 5);
+        sketch.Add(424_242, 15);
+        Assert.Equal(15, sketch.Frequency(424_242));
+        for (int key = 1; key <= 200; key++)
+        {
+            sketch.Add(key * 7919, 5);
+        }
+
+        Assert.True(sketch.Frequency(424_242) < 15, $"the sketch never aged: {sketch.Frequency(424_242)}");
+    }
+
+    [Fact]
+    public void Add_refuses_a_negative_count() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FrequencySketch(64, 5).Add(1, -1));
 }

@@ -63,4 +63,28 @@ public sealed class MiniatureWindowSearchTests
         var search = new MiniatureWindowSearch(capacity, 7);
         Assert.Equal(expected, search.WindowTarget);
     }
+
+    [Fact]
+    public void Samples_every_key_of_a_small_cache_and_one_in_the_rate_of_a_large_one()
+    {
+        var small = new MiniatureWindowSearch(1000, 7);
+        Assert.Equal(1, small.SampleRate);
+        Assert.All(Enumerable.Range(0, 1000), hash => Assert.True(small.Samples(hash)));
+
+        var large = new MiniatureWindowSearch(100_000, 7);
+        int sampled = Enumerable.Range(0, 100_000).Count(large.Samples);
+        Assert.InRange(sampled, 100_000 / large.SampleRate * 0.8, 100_000 / large.SampleRate * 1.2);
+    }
+
+    [Fact]
+    public void Records_only_the_requests_it_samples()
+    {
+        // A period is 2 x the miniature capacity sampled requests; unsampled keys never end one.
+        var search = new MiniatureWindowSearch(100_000, 7);
+        int unsampled = Enumerable.Range(0, 1_000_000).First(hash => !search.Samples(hash));
+        for (int i = 0; i < 100_000; i++)
+        {
+            Assert.False(search.Record(unsampled));
+        }
+    }
 }

@@ -116,4 +116,69 @@ public sealed class WindowTinyLfuPolicyTests
     [InlineData(1.5)]
     public void A_fixed_window_share_outside_0_to_1_is_refused(double share) =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new WindowTinyLfuPolicy<int, int>(100, 11, share));
+
+    private static LocalEntry<int, int>[] Entries(int count) =>
+        [.. Enumerable.Range(0, count).Select(k => new LocalEntry<int, int>(k, k, k))];
+
+    [Theory]
+    [InlineData(false, 1)]
+    [InlineData(true, 2)]
+    public void An_entry_read_on_probation_is_promoted_when_the_policy_reaches_it_instead_of_evicted(bool read, int expectedVictim)
+    {
+        // Capacity 4, window 1: after the first eviction, 1, 2 and 3 are on probation, 1 first.
+        var policy = new WindowTinyLfuPolicy<int, int>(4, 11, fixedWindowShare: 0.25);
+        LocalEntry<int, int>[] entries = Entries(5);
+        foreach (LocalEntry<int, int> entry in entries)
+        {
+            policy.OnAdd(entry);
+        }
+
+        Assert.Same(entries[0], policy.EvictOne());
+        if (read)
+        {
+            entries[1].MarkRead(); // a lock-free hit: no buffered event, only the entry's pending count
+        }
+
+        Assert.Same(entries[expectedVictim], policy.EvictOne());
+        Assert.Equal(read, policy.IsLinked(entries[1]));
+        Assert.Equal(0, entries[1].PendingReads); // taken into the sketch when the policy looked at it
+    }
+
+    [Theory]
+    [InlineData(false, 0)]
+    [InlineData(true, 1)]
+    public void An_entry_read_in_the_window_gets_a_second_chance_there(bool readFirst, int expectedVictim)
+    {
+        var policy = new WindowTinyLfuPolicy<int, int>(4, 11, fixedWindowShare: 0.5);
+        LocalEntry<int, int>[] entries = Entries(5);
+        foreach (LocalEntry<int, int> entry in entries)
+        {
+            policy.OnAdd(entry);
+        }
+
+        if (readFirst)
+        {
+            entries[0].MarkRead();
+        }
+
+        // The window (2 entries) overflows into probation oldest first; a read entry goes back to its end instead.
+        Assert.Same(entries[expectedVictim], policy.EvictOne());
+        Assert.True(policy.IsLinked(entries[0]) == readFirst);
+    }
+
+    [Fact]
+    public void Buffers_reads_only_for_the_keys_its_window_search_samples()
+    {
+        Assert.All(Enumerable.Range(0, 1000), hash => Assert.True(new LruPolicy<int, int>(10).BuffersReadsOf(hash)));
+
+        var fixedWindow = new WindowTinyLfuPolicy<int, int>(1000, 11, fixedWindowShare: 0.01);
+        Assert.All(Enumerable.Range(0, 1000), hash => Assert.False(fixedWindow.BuffersReadsOf(hash)));
+
+        var small = new WindowTinyLfuPolicy<int, int>(1000, 11);
+        Assert.All(Enumerable.Range(0, 1000), hash => Assert.True(small.BuffersReadsOf(hash)));
+
+        var large = new WindowTinyLfuPolicy<int, int>(100_000, 11);
+        int buffered = Enumerable.Range(0, 100_000).Count(large.BuffersReadsOf);
+        Assert.InRange(buffered, 1, 100_000 / 8);
+    }
 }

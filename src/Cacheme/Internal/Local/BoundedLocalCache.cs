@@ -56,7 +56,12 @@ internal sealed class BoundedLocalCache<TKey, TValue> : IThreadPoolWorkItem
         {
             if (entry is not TimedLocalEntry<TKey, TValue> timed || timed.Deadline > Now())
             {
-                RecordRead(entry);
+                entry.MarkRead();
+                if (entry.BuffersReads)
+                {
+                    RecordRead(entry);
+                }
+
                 value = entry.Value;
                 return true;
             }
@@ -91,6 +96,7 @@ internal sealed class BoundedLocalCache<TKey, TValue> : IThreadPoolWorkItem
             entry = new TimedLocalEntry<TKey, TValue>(key, value, hash, deadline);
         }
 
+        entry.BuffersReads = _policy.BuffersReadsOf(hash);
         lock (_lock)
         {
             MaintainLocked();

@@ -29,8 +29,17 @@ internal abstract class EvictionPolicy<TKey, TValue>
     /// <summary>Links a new entry (a miss that was filled).</summary>
     public abstract void OnAdd(LocalEntry<TKey, TValue> entry);
 
-    /// <summary>Records a hit on a linked entry.</summary>
+    /// <summary>
+    /// Records a buffered hit on a linked entry (only entries whose <see cref="LocalEntry{TKey, TValue}.BuffersReads"/> is set
+    /// are buffered; every hit also bumps the entry's <see cref="LocalEntry{TKey, TValue}.PendingReads"/>).
+    /// </summary>
     public abstract void OnAccess(LocalEntry<TKey, TValue> entry);
+
+    /// <summary>
+    /// Whether reads of an entry with this hash must reach <see cref="OnAccess"/> through the read buffer; a pure
+    /// function of the hash (called without the lock). The default, every read, suits a policy ordered by each read.
+    /// </summary>
+    public virtual bool BuffersReadsOf(int hash) => true;
 
     /// <summary>Unlinks an entry that was removed or expired.</summary>
     public abstract void OnRemove(LocalEntry<TKey, TValue> entry);

@@ -69,6 +69,36 @@ internal sealed class FrequencySketch
         }
     }
 
+    /// <summary>
+    /// Counts <paramref name="count"/> occurrences of <paramref name="hash"/> at once: the same counters and the same
+    /// progress towards halving as that many calls to <see cref="Increment"/>.
+    /// </summary>
+    public void Add(int hash, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (count == 0)
+        {
+            return;
+        }
+
+        ulong mixed = Mix(hash);
+        int added = 0;
+        for (int depth = 0; depth < 4; depth++)
+        {
+            (int index, int shift) = Slot(mixed, depth);
+            int current = (int)((ulong)_table[index] >> shift) & MaxCount;
+            int raised = Math.Min(MaxCount, current + count);
+            _table[index] += (long)(raised - current) << shift;
+            added = Math.Max(added, raised - current);
+        }
+
+        _additions += added;
+        if (_additions >= SampleSize)
+        {
+            Halve();
+        }
+    }
+
     /// <summary>Halves every counter (the "reset" that ages the sketch).</summary>
     public void Halve()
     {

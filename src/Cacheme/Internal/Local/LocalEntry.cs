@@ -47,6 +47,52 @@ internal class LocalEntry<TKey, TValue>(TKey key, TValue value, int hash)
     /// under the maintenance lock when the entry is linked, before a reader can see it, and never read by readers.
     /// </summary>
     public int Slot { get; set; } = AccessOrderLinks<TKey, TValue>.None;
+
+    /// <summary>
+    /// Whether reads of this entry are also recorded in the cache's read buffer (set by the cache from
+    /// <see cref="EvictionPolicy{TKey, TValue}.BuffersReadsOf(int)"/> before the entry is published). Policies that
+    /// order entries by every read (LRU) buffer all of them; W-TinyLFU buffers only the reads its window search samples.
+    /// </summary>
+    public bool BuffersReads { get; set; }
+
+    /// <summary>
+    /// Reads since the policy last looked at this entry, saturating at <see cref="MaxPendingReads"/>. Readers bump it
+    /// with a plain store and stop writing once it saturates, so a hot entry's cache line stays shared between reader
+    /// cores; the policy takes and clears it under the maintenance lock (<see cref="TakePendingReads"/>). A read that
+    /// races with the take may be lost or counted twice: reads are hints.
+    /// </summary>
+    public byte PendingReads => _pendingReads;
+
+    /// <summary>The most reads an entry remembers between two looks by the policy (a frequency-sketch counter's maximum).</summary>
+    public const int MaxPendingReads = 15;
+
+    private byte _pendingReads;
+
+    /// <summary>Counts a read (lock-free; no write once saturated).</summary>
+    public void MarkRead()
+    {
+        byte reads = _pendingReads;
+        if (reads < MaxPendingReads)
+        {
+            _pendingReads = (byte)(reads + 1);
+        }
+    }
+
+    /// <summary>Returns the reads counted since the last take and clears them; maintenance lock only.</summary>
+    public int TakePendingReads()
+    {
+        byte reads = _pendingReads;
+        if (reads != 0)
+        {
+            _pendingReads = 0;
+        }
+
+        return reads;
+    }
+
+    /// <summary>Carries the pending reads of the entry this one replaces, plus the replacing write; maintenance lock only.</summary>
+    public void InheritPendingReads(LocalEntry<TKey, TValue> replaced) =>
+        _pendingReads = (byte)Math.Min(MaxPendingReads, replaced._pendingReads + 1);
 }
 
 /// <summary>An entry with a time to live: its expiry and its links in the <see cref="TimerWheel{TKey, TValue}"/>.</summary>

@@ -70,10 +70,13 @@ internal sealed class MiniatureWindowSearch
     /// <summary>The window size the real cache should move to: the chosen share of its capacity, at least one entry and, above one, less than the capacity.</summary>
     public int WindowTarget => WindowTinyLfuLayout.WindowSize(_capacity, WindowShare);
 
+    /// <summary>Whether requests for <paramref name="hash"/> are replayed in the miniatures (a pure function of the hash).</summary>
+    public bool Samples(int hash) => _sampleMask == 0 || (Sample(hash) & _sampleMask) == 0;
+
     /// <summary>Records a request (hit or miss) for <paramref name="hash"/>; returns whether a period ended and the choice was revisited.</summary>
     public bool Record(int hash)
     {
-        if (_sampleMask != 0 && (Sample(hash) & _sampleMask) != 0)
+        if (!Samples(hash))
         {
             return false;
         }

@@ -26,7 +26,7 @@ internal sealed class StripedReadBuffer<T>
     where T : class
 {
     /// <summary>Slots per stripe.</summary>
-    public const int StripeLength = 16;
+    public const int StripeLength = 128;
     private const int StripeMask = StripeLength - 1;
 
     private readonly Stripe[] _stripes;

@@ -62,27 +62,15 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
         _window.AddNew(entry);
     }
 
-    public override void OnAccess(LocalEntry<TKey, TValue> entry)
-    {
-        _sketch.Increment(entry.Hash);
-        _search?.Record(entry.Hash);
-        switch (Links.QueueOf(entry))
-        {
-            case EntryQueue.Window:
-                _window.MoveToLast(entry);
-                break;
-            case EntryQueue.Probation:
-                _probation.Remove(entry);
-                _protected.AddLast(entry);
-                DemoteFromProtected();
-                break;
-            case EntryQueue.Protected:
-                _protected.MoveToLast(entry);
-                break;
-            default:
-                break;
-        }
-    }
+    /// <summary>
+    /// A buffered hit, which reaches the policy only for the keys the window search samples: it is replayed in the
+    /// miniatures. Its effect on the sketch and the queues comes from the entry's pending reads, which the policy
+    /// takes when it next looks at the entry (<see cref="TakeReads"/>).
+    /// </summary>
+    public override void OnAccess(LocalEntry<TKey, TValue> entry) => _search?.Record(entry.Hash);
+
+    /// <inheritdoc/>
+    public override bool BuffersReadsOf(int hash) => _search?.Samples(hash) ?? false;
 
     public override void OnRemove(LocalEntry<TKey, TValue> entry)
     {
@@ -103,40 +91,67 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
         }
 
         Links.Replace(existing, replacement);
-        OnAccess(replacement);
+        replacement.InheritPendingReads(existing);
+        _search?.Record(replacement.Hash);
     }
 
     public override LocalEntry<TKey, TValue> EvictOne()
     {
         MoveWindowOverflowToProbation();
-        LocalEntry<TKey, TValue>? victim = _probation.First;
-        LocalEntry<TKey, TValue>? candidate = _candidate;
-        if (victim is null)
+        int secondChances = _probation.Count;
+        while (true)
         {
-            victim = _protected.First ?? _window.First ?? throw new InvalidOperationException("Nothing to evict.");
-            QueueOf(victim).Release(victim);
-            return victim;
-        }
+            LocalEntry<TKey, TValue>? victim = _probation.First;
+            LocalEntry<TKey, TValue>? candidate = _candidate;
+            if (victim is null)
+            {
+                victim = _protected.First ?? _window.First ?? throw new InvalidOperationException("Nothing to evict.");
+                QueueOf(victim).Release(victim);
+                return victim;
+            }
 
-        LocalEntry<TKey, TValue> evicted;
-        if (candidate is null || candidate == victim)
-        {
-            evicted = victim;
-            _candidate = candidate is null ? null : _probation.NextOf(victim);
-        }
-        else if (Admit(candidate, victim))
-        {
-            evicted = victim;
-            _candidate = _probation.NextOf(candidate);
-        }
-        else
-        {
-            evicted = candidate;
-            _candidate = _probation.NextOf(candidate);
-        }
+            // An entry read while on probation is promoted when the policy reaches it, as an access would have done.
+            if (secondChances > 0 && TakeReads(victim))
+            {
+                secondChances--;
+                if (victim == candidate)
+                {
+                    _candidate = _probation.NextOf(victim);
+                }
 
-        _probation.Release(evicted);
-        return evicted;
+                Promote(victim);
+                continue;
+            }
+
+            if (secondChances > 0 && candidate is not null && candidate != victim && TakeReads(candidate))
+            {
+                secondChances--;
+                _candidate = _probation.NextOf(candidate);
+                Promote(candidate);
+                continue;
+            }
+
+            LocalEntry<TKey, TValue> evicted;
+            if (candidate is null || candidate == victim)
+            {
+                evicted = victim;
+                _candidate = candidate is null ? null : _probation.NextOf(victim);
+            }
+            else if (Admit(candidate, victim))
+            {
+                evicted = victim;
+                _candidate = _probation.NextOf(candidate);
+            }
+            else
+            {
+                evicted = candidate;
+                _candidate = _probation.NextOf(candidate);
+            }
+
+            TakeReads(evicted); // its history outlives it
+            _probation.Release(evicted);
+            return evicted;
+        }
     }
 
     public override void Maintain()
@@ -184,6 +199,29 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
     }
 
     /// <summary>Moves the window's overflow to probation; the first one moved is this round's admission candidate.</summary>
+    /// <summary>
+    /// Takes the reads counted on <paramref name="entry"/> since the policy last looked at it into the sketch;
+    /// returns whether there were any (the entry was read meanwhile).
+    /// </summary>
+    private bool TakeReads(LocalEntry<TKey, TValue> entry)
+    {
+        int reads = entry.TakePendingReads();
+        if (reads == 0)
+        {
+            return false;
+        }
+
+        _sketch.Add(entry.Hash, reads);
+        return true;
+    }
+
+    private void Promote(LocalEntry<TKey, TValue> entry)
+    {
+        _probation.Remove(entry);
+        _protected.AddLast(entry);
+        DemoteFromProtected();
+    }
+
     private void MoveWindowOverflowToProbation()
     {
         LocalEntry<TKey, TValue>? firstMoved = MoveOverflowToProbation(_window, _windowMaximum);
@@ -196,9 +234,17 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
     private LocalEntry<TKey, TValue>? MoveOverflowToProbation(AccessOrderDeque<TKey, TValue> queue, int maximum)
     {
         LocalEntry<TKey, TValue>? firstMoved = null;
+        int secondChances = queue.Count;
         while (queue.Count > maximum)
         {
             LocalEntry<TKey, TValue> entry = queue.First!;
+            if (secondChances > 0 && TakeReads(entry))
+            {
+                secondChances--; // read since the policy last looked: it stays, as in an LRU it would be at the back
+                queue.MoveToLast(entry);
+                continue;
+            }
+
             queue.Remove(entry);
             _probation.AddLast(entry);
             firstMoved ??= entry;
