@@ -180,5 +180,9 @@ public sealed class WindowTinyLfuPolicyTests
         var large = new WindowTinyLfuPolicy<int, int>(100_000, 11);
         int buffered = Enumerable.Range(0, 100_000).Count(large.BuffersReadsOf);
         Assert.InRange(buffered, 1, 100_000 / 8);
+
+        // Samples wait for the next write; LRU's order needs its reads applied promptly.
+        Assert.False(large.DrainsFullReadBuffers);
+        Assert.True(new LruPolicy<int, int>(10).DrainsFullReadBuffers);
     }
 }

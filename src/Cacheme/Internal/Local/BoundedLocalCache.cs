@@ -24,7 +24,9 @@ internal sealed class BoundedLocalCache<TKey, TValue> : IThreadPoolWorkItem
     private readonly double _ticksPerTimestamp;
     private readonly MaintenanceMode _mode;
     private readonly Lock _lock = new();
+    private readonly bool _drainFullReadBuffers;
     private int _drainStatus;
+    private int _drainsScheduled;
 
     public BoundedLocalCache(EvictionPolicy<TKey, TValue> policy, TimeProvider time, MaintenanceMode mode, IEqualityComparer<TKey>? comparer = null)
     {
@@ -33,6 +35,7 @@ internal sealed class BoundedLocalCache<TKey, TValue> : IThreadPoolWorkItem
         _policy = policy;
         _time = time;
         _mode = mode;
+        _drainFullReadBuffers = policy.DrainsFullReadBuffers;
         _ticksPerTimestamp = (double)TimeSpan.TicksPerSecond / time.TimestampFrequency;
         _table = new EntryTable<TKey, TValue>(policy.Capacity, comparer);
         _reads = new StripedReadBuffer<LocalEntry<TKey, TValue>>(Environment.ProcessorCount * 4);
@@ -44,6 +47,9 @@ internal sealed class BoundedLocalCache<TKey, TValue> : IThreadPoolWorkItem
 
     /// <summary>Entries held; never more than <see cref="Capacity"/>. Expired entries not yet collected are included.</summary>
     public int Count => _table.Count;
+
+    /// <summary>How many drains have been queued to the thread pool (for tests).</summary>
+    internal int DrainsScheduled => Volatile.Read(ref _drainsScheduled);
 
     /// <summary>The policy (for tests and the simulator; touch it only through this cache).</summary>
     internal EvictionPolicy<TKey, TValue> Policy => _policy;
@@ -204,7 +210,7 @@ internal sealed class BoundedLocalCache<TKey, TValue> : IThreadPoolWorkItem
                 }
             }
         }
-        else if (status == ReadBufferStatus.Full)
+        else if (_drainFullReadBuffers)
         {
             ScheduleDrain();
         }
@@ -228,6 +234,7 @@ internal sealed class BoundedLocalCache<TKey, TValue> : IThreadPoolWorkItem
         }
         else if (Volatile.Read(ref _drainStatus) == Idle && Interlocked.CompareExchange(ref _drainStatus, Scheduled, Idle) == Idle)
         {
+            Interlocked.Increment(ref _drainsScheduled);
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         }
     }

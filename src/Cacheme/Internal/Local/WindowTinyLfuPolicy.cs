@@ -72,6 +72,13 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
     /// <inheritdoc/>
     public override bool BuffersReadsOf(int hash) => _search?.Samples(hash) ?? false;
 
+    /// <summary>
+    /// False: buffered reads are only the window search's samples, and every miss is a write that drains them first;
+    /// when reads alone fill a stripe (a hit ratio above about 99 %), the window choice hardly matters and later
+    /// sampled reads are dropped until the next write.
+    /// </summary>
+    public override bool DrainsFullReadBuffers => false;
+
     public override void OnRemove(LocalEntry<TKey, TValue> entry)
     {
         AccessOrderDeque<TKey, TValue> queue = QueueOf(entry);
