@@ -286,23 +286,15 @@ public sealed class BoundedLocalCacheTests
         Assert.Equal([0, 0, 2, 2, 4, 4, 6, 6, 8, 8], policy.Accessed);
     }
 
-    [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void A_full_read_buffer_is_drained_on_the_thread_pool_only_if_the_policy_asks(bool drainsFullBuffers)
+    [Fact]
+    public void A_full_read_buffer_wakes_no_maintenance_thread_and_the_next_write_drains_it()
     {
-        var policy = new EvenKeysBufferedPolicy(100, drainsFullBuffers);
+        var policy = new EvenKeysBufferedPolicy(100);
         var cache = new BoundedLocalCache<int, int>(policy, new ManualTimeProvider(), MaintenanceMode.ThreadPool);
         cache.Set(2, 2, null);
         for (int i = 0; i < 10 * StripedReadBuffer<LocalEntry<int, int>>.StripeLength; i++)
         {
             Assert.True(cache.TryGet(2, out _));
-        }
-
-        if (drainsFullBuffers)
-        {
-            Assert.True(cache.DrainsScheduled > 0);
-            return;
         }
 
         // Nothing woke a maintenance thread: the stripe kept its first reads and dropped the rest, and the next write
@@ -315,16 +307,11 @@ public sealed class BoundedLocalCacheTests
     /// <summary>A FIFO that buffers the reads of even keys only and records which reads reached it.</summary>
     private sealed class EvenKeysBufferedPolicy : EvictionPolicy<int, int>
     {
-        private readonly bool _drainsFullReadBuffers;
-
-        public EvenKeysBufferedPolicy(int capacity, bool drainsFullReadBuffers = true)
+        public EvenKeysBufferedPolicy(int capacity)
             : base(capacity)
         {
             Queue = new(Links, EntryQueue.Window);
-            _drainsFullReadBuffers = drainsFullReadBuffers;
         }
-
-        public override bool DrainsFullReadBuffers => _drainsFullReadBuffers;
 
         public List<int> Accessed { get; } = [];
 

@@ -4,7 +4,10 @@ namespace CachemeNet.Internal.Local;
 
 /// <summary>
 /// A thread-safe cache bounded to a number of entries, with per-entry expiry. Reads take no lock: they look the
-/// entry up in an <see cref="EntryTable{TKey, TValue}"/>, check its expiry and record the access in a lossy striped buffer.
+/// entry up in an <see cref="EntryTable{TKey, TValue}"/>, check its expiry and count the hit on the entry; only the
+/// reads the policy asks for (<see cref="EvictionPolicy{TKey, TValue}.BuffersReadsOf"/>) are also recorded in a lossy
+/// striped buffer, which the next write drains (reads past a full stripe are dropped, so a read-only phase never
+/// wakes a maintenance thread).
 /// Writes, removals and the draining of those buffers run under one maintenance lock, which owns the eviction
 /// policy and the timer wheel. New keys are linked and the excess evicted before they become visible, so the
 /// table never holds more than the capacity.
@@ -24,7 +27,6 @@ internal sealed class BoundedLocalCache<TKey, TValue> : IThreadPoolWorkItem
     private readonly double _ticksPerTimestamp;
     private readonly MaintenanceMode _mode;
     private readonly Lock _lock = new();
-    private readonly bool _drainFullReadBuffers;
     private int _drainStatus;
     private int _drainsScheduled;
 
@@ -35,7 +37,6 @@ internal sealed class BoundedLocalCache<TKey, TValue> : IThreadPoolWorkItem
         _policy = policy;
         _time = time;
         _mode = mode;
-        _drainFullReadBuffers = policy.DrainsFullReadBuffers;
         _ticksPerTimestamp = (double)TimeSpan.TicksPerSecond / time.TimestampFrequency;
         _table = new EntryTable<TKey, TValue>(policy.Capacity, comparer);
         _reads = new StripedReadBuffer<LocalEntry<TKey, TValue>>(Environment.ProcessorCount * 4);
@@ -209,10 +210,6 @@ internal sealed class BoundedLocalCache<TKey, TValue> : IThreadPoolWorkItem
                     _policy.OnAccess(entry);
                 }
             }
-        }
-        else if (_drainFullReadBuffers)
-        {
-            ScheduleDrain();
         }
     }
 

@@ -37,17 +37,10 @@ internal abstract class EvictionPolicy<TKey, TValue>
 
     /// <summary>
     /// Whether reads of an entry with this hash must reach <see cref="OnAccess"/> through the read buffer; a pure
-    /// function of the hash (called without the lock). The default, every read, suits a policy ordered by each read.
+    /// function of the hash (called without the lock). The default, every read, suits a policy ordered by each read;
+    /// a buffer that is full drops reads until the next write drains it.
     /// </summary>
     public virtual bool BuffersReadsOf(int hash) => true;
-
-    /// <summary>
-    /// Whether a full read buffer should be drained right away (on the thread pool) rather than at the next write.
-    /// True for a policy ordered by every read (LRU), whose order would otherwise go stale between writes; a policy
-    /// whose buffered reads are only samples (W-TinyLFU's window search) drops reads past a full buffer and lets the
-    /// next write drain it, so a read-only phase never wakes a maintenance thread.
-    /// </summary>
-    public virtual bool DrainsFullReadBuffers => true;
 
     /// <summary>Unlinks an entry that was removed or expired.</summary>
     public abstract void OnRemove(LocalEntry<TKey, TValue> entry);

@@ -72,13 +72,6 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
     /// <inheritdoc/>
     public override bool BuffersReadsOf(int hash) => _search?.Samples(hash) ?? false;
 
-    /// <summary>
-    /// False: buffered reads are only the window search's samples, and every miss is a write that drains them first;
-    /// when reads alone fill a stripe (a hit ratio above about 99 %), the window choice hardly matters and later
-    /// sampled reads are dropped until the next write.
-    /// </summary>
-    public override bool DrainsFullReadBuffers => false;
-
     public override void OnRemove(LocalEntry<TKey, TValue> entry)
     {
         AccessOrderDeque<TKey, TValue> queue = QueueOf(entry);
@@ -205,7 +198,6 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
         return (NextRandom() & 127) == 0;
     }
 
-    /// <summary>Moves the window's overflow to probation; the first one moved is this round's admission candidate.</summary>
     /// <summary>
     /// Takes the reads counted on <paramref name="entry"/> since the policy last looked at it into the sketch;
     /// returns whether there were any (the entry was read meanwhile).
@@ -229,6 +221,7 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
         DemoteFromProtected();
     }
 
+    /// <summary>Moves the window's overflow to probation; the first one moved is this round's admission candidate.</summary>
     private void MoveWindowOverflowToProbation()
     {
         LocalEntry<TKey, TValue>? firstMoved = MoveOverflowToProbation(_window, _windowMaximum);
