@@ -3,8 +3,9 @@ using System.Globalization;
 namespace CachemeNet.Benchmarks.HitRate;
 
 /// <summary>
-/// Replays every row of ANCHORS.csv with this library's tlfu and lru and the simulator's opt, printing them beside
-/// the reference numbers, then checks the targets: on every row tlfu ≥ max(LRU, ConcurrentLfu) − 0.5, and on
+/// Replays every row of ANCHORS.csv with this library's tlfu and lru and the simulator's exact LRU and opt, printing
+/// them beside the reference numbers (exact LRU and opt must equal the anchors' LRU and OPT, which checks the trace
+/// readers), then checks the targets: on every row tlfu ≥ max(LRU, ConcurrentLfu) − 0.5, and on
 /// average tlfu ≥ ConcurrentLfu + 2. With fixed window shares it adds, per row, the best hit ratio of tlfu with any
 /// of those fixed windows: what a perfect window-tuning method could reach with that admission and sketch.
 /// </summary>
@@ -29,11 +30,13 @@ internal static class AnchorComparison
     public static int Run(string anchorsPath, string traceDirectory, HashSet<string>? only, double[]? fixedWindows)
     {
         List<AnchorRow> rows = [.. File.ReadLines(anchorsPath).Skip(1).Where(l => l.Length > 0).Select(AnchorRow.Parse)];
-        Console.WriteLine("trace,size,LRU,ConcurrentLfu,OPT,lru,tlfu,opt,tlfu-max(LRU;CLfu),tlfu-CLfu,row_target" + (fixedWindows is null ? "" : ",best_fixed_window,best_fixed_share"));
+        Console.WriteLine("trace,size,LRU,ConcurrentLfu,OPT,exact_lru,lru,tlfu,opt,tlfu-max(LRU;CLfu),tlfu-CLfu,row_target" + (fixedWindows is null ? "" : ",best_fixed_window,best_fixed_share"));
         double sumOverLfu = 0;
         double sumOracleOverLfu = 0;
         int count = 0;
         int missed = 0;
+        int readerChecksFailed = 0;
+        double sumLruOverExact = 0;
         double worst = double.MaxValue;
         foreach (IGrouping<string, AnchorRow> group in rows.Where(r => only is null || only.Contains(r.Trace)).GroupBy(r => r.Trace))
         {
@@ -42,6 +45,7 @@ internal static class AnchorComparison
             int[]? nextUses = null;
             foreach (AnchorRow row in group)
             {
+                double exactLru = HitRateCommand.Percent(HitRateCommand.Replay(keys, "exact-lru", row.Size, ref nextUses), keys.Length);
                 double lru = HitRateCommand.Percent(HitRateCommand.Replay(keys, "lru", row.Size, ref nextUses), keys.Length);
                 double tlfu = HitRateCommand.Percent(HitRateCommand.Replay(keys, "tlfu", row.Size, ref nextUses), keys.Length);
                 double opt = HitRateCommand.Percent(HitRateCommand.Replay(keys, "opt", row.Size, ref nextUses), keys.Length);
@@ -58,17 +62,21 @@ internal static class AnchorComparison
                     oracle = string.Create(Invariant, $",{best:F2},{share}");
                 }
 
+                // The anchors were measured on the same traces: a textbook LRU and Bélády's optimum must match them.
+                readerChecksFailed += SameToTwoDecimals(exactLru, row.Lru) && SameToTwoDecimals(opt, row.Opt) ? 0 : 1;
+                sumLruOverExact += lru - exactLru;
                 missed += met ? 0 : 1;
                 worst = Math.Min(worst, overBest);
                 sumOverLfu += overLfu;
                 count++;
                 Console.WriteLine(string.Create(Invariant,
-                    $"{row.Trace},{row.Size},{row.Lru:F2},{row.ConcurrentLfu:F2},{row.Opt:F2},{lru:F2},{tlfu:F2},{opt:F2},{overBest:+0.00;-0.00},{overLfu:+0.00;-0.00},{(met ? "met" : "MISSED")}{oracle}"));
+                    $"{row.Trace},{row.Size},{row.Lru:F2},{row.ConcurrentLfu:F2},{row.Opt:F2},{exactLru:F2},{lru:F2},{tlfu:F2},{opt:F2},{overBest:+0.00;-0.00},{overLfu:+0.00;-0.00},{(met ? "met" : "MISSED")}{oracle}"));
             }
         }
 
         double average = count == 0 ? 0 : sumOverLfu / count;
         Console.WriteLine(string.Create(Invariant, $"# rows: {count}; rows below max(LRU, ConcurrentLfu) - 0.5: {missed}; worst margin {worst:+0.00;-0.00} points"));
+        Console.WriteLine(string.Create(Invariant, $"# exact_lru and opt equal the anchors' LRU and OPT on {count - readerChecksFailed} of {count} rows; average lru (CLOCK) - exact_lru: {(count == 0 ? 0 : sumLruOverExact / count):+0.00;-0.00} points"));
         Console.WriteLine(string.Create(Invariant, $"# average tlfu - ConcurrentLfu: {average:+0.00;-0.00} points (target +2.00: {(average >= 2 ? "met" : "MISSED")})"));
         if (fixedWindows is not null && count > 0)
         {
@@ -77,6 +85,10 @@ internal static class AnchorComparison
 
         return 0;
     }
+
+    /// <summary>Whether the two print the same with two decimals, as ANCHORS.csv does.</summary>
+    private static bool SameToTwoDecimals(double measured, double anchor) =>
+        measured.ToString("F2", Invariant) == anchor.ToString("F2", Invariant);
 
     private sealed record AnchorRow(string Trace, int Size, double Lru, double ConcurrentLfu, double Opt)
     {

@@ -7,7 +7,8 @@ namespace CachemeNet.Benchmarks.HitRate;
 /// The <c>hitrate</c> command.
 /// <code>
 /// hitrate --trace FILE --format lirs|arc|corda|keys --sizes 250,500 [--policies tlfu,lru,opt]
-///     prints "trace,policy,size,requests,hit_ratio" lines (hit ratio in percent).
+///     prints "trace,policy,size,requests,hit_ratio" lines (hit ratio in percent); besides the library's policies
+///     (tlfu, tlfu@SHARE, lru) it takes opt (Bélády) and exact-lru (a textbook LRU, the reference lru approximates).
 /// hitrate --anchors ANCHORS.csv [--traces DIR] [--only gli,sprite] [--fixed-windows 0.01,0.2,0.99]
 ///     replays every row of ANCHORS.csv with tlfu, lru and opt and prints them beside the reference numbers; with
 ///     --fixed-windows it also replays tlfu with each fixed window share and reports, per row, the best of them (an
@@ -58,13 +59,18 @@ internal static class HitRateCommand
         return 0;
     }
 
-    /// <summary>Hits of <paramref name="policy"/> (tlfu, lru or opt) over <paramref name="keys"/> at <paramref name="size"/>.</summary>
+    /// <summary>Hits of <paramref name="policy"/> (tlfu, tlfu@SHARE, lru, exact-lru or opt) over <paramref name="keys"/> at <paramref name="size"/>.</summary>
     public static long Replay(long[] keys, string policy, int size, ref int[]? nextUses)
     {
         if (policy == "opt")
         {
             nextUses ??= OptimalSimulator.NextUses(keys);
             return OptimalSimulator.Hits(keys, nextUses, size);
+        }
+
+        if (policy == "exact-lru")
+        {
+            return ExactLruSimulator.Hits(keys, size);
         }
 
         return PolicySimulator.Hits(keys, policy, size);

@@ -50,8 +50,8 @@ internal class LocalEntry<TKey, TValue>(TKey key, TValue value, int hash)
 
     /// <summary>
     /// Whether reads of this entry are also recorded in the cache's read buffer (set by the cache from
-    /// <see cref="EvictionPolicy{TKey, TValue}.BuffersReadsOf(int)"/> before the entry is published). Policies that
-    /// order entries by every read (LRU) buffer all of them; W-TinyLFU buffers only the reads its window search samples.
+    /// <see cref="EvictionPolicy{TKey, TValue}.BuffersReadsOf(int)"/> before the entry is published). W-TinyLFU buffers
+    /// the reads its window search samples; LRU (CLOCK) buffers none.
     /// </summary>
     public bool BuffersReads { get; set; }
 
