@@ -253,9 +253,15 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
         return firstMoved;
     }
 
+    /// <summary>
+    /// Raises the window's limit and lowers protected's; nothing moves. New arrivals then stay in the window while
+    /// the main space sheds its least valuable entries through ordinary eviction (probation's head first, then
+    /// protected's), rather than main entries, chosen for their frequency, being moved into an LRU that would flush
+    /// them: moving them cost 3.5 points on the p3 trace at 300,000 entries, where the window search changes its mind.
+    /// </summary>
     private void GrowWindow(int amount)
     {
-        int quota = Math.Min(Math.Min(amount, Capacity - 1 - _windowMaximum), TransferLimit);
+        int quota = Math.Min(amount, Capacity - 1 - _windowMaximum);
         if (quota <= 0)
         {
             return;
@@ -263,18 +269,6 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
 
         _windowMaximum += quota;
         _protectedMaximum = WindowTinyLfuLayout.ProtectedMaximum(Capacity, _windowMaximum);
-        DemoteFromProtected();
-        for (int moved = 0; moved < quota; moved++)
-        {
-            LocalEntry<TKey, TValue>? entry = _probation.First ?? _protected.First;
-            if (entry is null)
-            {
-                break;
-            }
-
-            QueueOf(entry).Remove(entry);
-            _window.AddLast(entry);
-        }
     }
 
     private void ShrinkWindow(int amount)
