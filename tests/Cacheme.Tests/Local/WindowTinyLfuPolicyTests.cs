@@ -111,6 +111,47 @@ public sealed class WindowTinyLfuPolicyTests
         Assert.Equal(200, policy.WindowMaximum);
     }
 
+    [Fact]
+    public void Growing_the_window_moves_no_main_entry_into_it_and_new_arrivals_fill_it()
+    {
+        var policy = new WindowTinyLfuPolicy<int, int>(100, 11, fixedWindowShare: 0.01);
+        foreach (LocalEntry<int, int> entry in Entries(101))
+        {
+            policy.OnAdd(entry);
+        }
+
+        policy.EvictOne(); // the window's overflow (all but one) moves to the main space
+        Assert.Equal(1, policy.WindowCount);
+
+        policy.ResizeWindow(50);
+        Assert.Equal(50, policy.WindowMaximum);
+        Assert.Equal(1, policy.WindowCount);
+
+        for (int key = 101; key < 121; key++)
+        {
+            policy.OnAdd(new LocalEntry<int, int>(key, key, key));
+            Assert.True(policy.EvictOne().Key <= 100, "a new arrival was evicted while the window had room");
+        }
+
+        Assert.Equal(21, policy.WindowCount);
+        Assert.Equal(100, policy.Count);
+    }
+
+    [Fact]
+    public void Shrinking_the_window_moves_its_oldest_entries_to_the_main_space_at_once()
+    {
+        var policy = new WindowTinyLfuPolicy<int, int>(100, 11, fixedWindowShare: 0.5);
+        foreach (LocalEntry<int, int> entry in Entries(100))
+        {
+            policy.OnAdd(entry);
+        }
+
+        policy.ResizeWindow(5);
+        Assert.Equal(5, policy.WindowMaximum);
+        Assert.Equal(5, policy.WindowCount);
+        Assert.Equal(100, policy.Count);
+    }
+
     [Theory]
     [InlineData(-0.1)]
     [InlineData(1.5)]

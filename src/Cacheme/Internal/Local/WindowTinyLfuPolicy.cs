@@ -5,8 +5,9 @@ namespace CachemeNet.Internal.Local;
 /// space, a segmented LRU (probation, then protected once hit again). A window candidate replaces the probation
 /// victim only if the frequency sketch says it is more popular. To resist hash flooding (an attacker raising a
 /// victim's estimate), a warm candidate that does not win is still admitted at random once in 128 times, and the
-/// sketch is seeded per instance. The window's share of the capacity is chosen by a <see cref="MiniatureWindowSearch"/>
-/// and reached in bounded steps, so resizing a large cache never stalls one maintenance pass.
+/// sketch is seeded per instance. The window's share of the capacity is chosen by a <see cref="MiniatureWindowSearch"/>;
+/// growing only raises the window's limit, and shrinking moves entries out in bounded steps, so resizing a large
+/// cache never stalls one maintenance pass.
 /// </summary>
 internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, TValue>
     where TKey : notnull
@@ -53,6 +54,9 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
 
     /// <summary>The admission window's current maximum (for tests and the simulator).</summary>
     public int WindowMaximum => _windowMaximum;
+
+    /// <summary>The entries in the admission window (for tests).</summary>
+    public int WindowCount => _window.Count;
 
     public override void OnAdd(LocalEntry<TKey, TValue> entry)
     {
@@ -161,7 +165,15 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
             return;
         }
 
-        int target = _search.WindowTarget;
+        ResizeWindow(_search.WindowTarget);
+    }
+
+    /// <summary>
+    /// Moves the window's maximum towards <paramref name="target"/>: growing only raises the limit (new arrivals fill
+    /// the window); shrinking moves the window's oldest entries to probation at once, at most 1,000 per call.
+    /// </summary>
+    public void ResizeWindow(int target)
+    {
         if (target > _windowMaximum)
         {
             GrowWindow(target - _windowMaximum);
