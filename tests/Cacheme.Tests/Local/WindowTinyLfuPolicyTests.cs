@@ -114,11 +114,7 @@ public sealed class WindowTinyLfuPolicyTests
     [Fact]
     public void Growing_the_window_moves_no_main_entry_into_it_and_new_arrivals_fill_it()
     {
-        var policy = new WindowTinyLfuPolicy<int, int>(100, 11, fixedWindowShare: 0.01);
-        foreach (LocalEntry<int, int> entry in Entries(101))
-        {
-            policy.OnAdd(entry);
-        }
+        (WindowTinyLfuPolicy<int, int> policy, _) = Added(100, 0.01, 101);
 
         policy.EvictOne(); // the window's overflow (all but one) moves to the main space
         Assert.Equal(1, policy.WindowCount);
@@ -140,11 +136,7 @@ public sealed class WindowTinyLfuPolicyTests
     [Fact]
     public void Shrinking_the_window_moves_its_oldest_entries_to_the_main_space_at_once()
     {
-        var policy = new WindowTinyLfuPolicy<int, int>(100, 11, fixedWindowShare: 0.5);
-        foreach (LocalEntry<int, int> entry in Entries(100))
-        {
-            policy.OnAdd(entry);
-        }
+        (WindowTinyLfuPolicy<int, int> policy, _) = Added(100, 0.5, 100);
 
         policy.ResizeWindow(5);
         Assert.Equal(5, policy.WindowMaximum);
@@ -161,18 +153,26 @@ public sealed class WindowTinyLfuPolicyTests
     private static LocalEntry<int, int>[] Entries(int count) =>
         [.. Enumerable.Range(0, count).Select(k => new LocalEntry<int, int>(k, k, k))];
 
+    /// <summary>A policy with a fixed window share and entries 0 to <paramref name="count"/> - 1 added in order.</summary>
+    private static (WindowTinyLfuPolicy<int, int> Policy, LocalEntry<int, int>[] Entries) Added(int capacity, double windowShare, int count)
+    {
+        var policy = new WindowTinyLfuPolicy<int, int>(capacity, 11, windowShare);
+        LocalEntry<int, int>[] entries = Entries(count);
+        foreach (LocalEntry<int, int> entry in entries)
+        {
+            policy.OnAdd(entry);
+        }
+
+        return (policy, entries);
+    }
+
     [Theory]
     [InlineData(false, 1)]
     [InlineData(true, 2)]
     public void An_entry_read_on_probation_is_promoted_when_the_policy_reaches_it_instead_of_evicted(bool read, int expectedVictim)
     {
         // Capacity 4, window 1: after the first eviction, 1, 2 and 3 are on probation, 1 first.
-        var policy = new WindowTinyLfuPolicy<int, int>(4, 11, fixedWindowShare: 0.25);
-        LocalEntry<int, int>[] entries = Entries(5);
-        foreach (LocalEntry<int, int> entry in entries)
-        {
-            policy.OnAdd(entry);
-        }
+        (WindowTinyLfuPolicy<int, int> policy, LocalEntry<int, int>[] entries) = Added(4, 0.25, 5);
 
         Assert.Same(entries[0], policy.EvictOne());
         if (read)
@@ -190,12 +190,7 @@ public sealed class WindowTinyLfuPolicyTests
     [InlineData(true, 1)]
     public void An_entry_read_in_the_window_gets_a_second_chance_there(bool readFirst, int expectedVictim)
     {
-        var policy = new WindowTinyLfuPolicy<int, int>(4, 11, fixedWindowShare: 0.5);
-        LocalEntry<int, int>[] entries = Entries(5);
-        foreach (LocalEntry<int, int> entry in entries)
-        {
-            policy.OnAdd(entry);
-        }
+        (WindowTinyLfuPolicy<int, int> policy, LocalEntry<int, int>[] entries) = Added(4, 0.5, 5);
 
         if (readFirst)
         {
