@@ -240,14 +240,22 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
         _candidate ??= firstMoved;
     }
 
-    private void DemoteFromProtected() => MoveOverflowToProbation(_protected, _protectedMaximum);
+    /// <summary>
+    /// Moves protected's overflow to probation, at most <see cref="TransferLimit"/> entries a call: after the window
+    /// grew a lot, protected shrinks over several promotions instead of stalling one.
+    /// </summary>
+    private void DemoteFromProtected() => MoveOverflowToProbation(_protected, _protectedMaximum, TransferLimit);
 
-    /// <summary>Moves the least recent entries of <paramref name="queue"/> to probation's tail until it fits; returns the first moved.</summary>
-    private LocalEntry<TKey, TValue>? MoveOverflowToProbation(AccessOrderDeque<TKey, TValue> queue, int maximum)
+    /// <summary>
+    /// Moves the least recent entries of <paramref name="queue"/> to probation's tail until it fits or
+    /// <paramref name="limit"/> were moved; returns the first moved.
+    /// </summary>
+    private LocalEntry<TKey, TValue>? MoveOverflowToProbation(AccessOrderDeque<TKey, TValue> queue, int maximum, int limit = int.MaxValue)
     {
         LocalEntry<TKey, TValue>? firstMoved = null;
-        int secondChances = queue.Count;
-        while (queue.Count > maximum)
+        int secondChances = Math.Min(queue.Count, limit);
+        int moved = 0;
+        while (queue.Count > maximum && moved < limit)
         {
             LocalEntry<TKey, TValue> entry = queue.First!;
             if (secondChances > 0 && TakeReads(entry))
@@ -260,6 +268,7 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
             queue.Remove(entry);
             _probation.AddLast(entry);
             firstMoved ??= entry;
+            moved++;
         }
 
         return firstMoved;
