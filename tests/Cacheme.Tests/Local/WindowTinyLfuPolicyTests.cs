@@ -134,6 +134,30 @@ public sealed class WindowTinyLfuPolicyTests
     }
 
     [Fact]
+    public void After_a_large_growth_protected_shrinks_at_most_a_thousand_entries_per_promotion()
+    {
+        (WindowTinyLfuPolicy<int, int> policy, LocalEntry<int, int>[] entries) = Added(5000, 0.01, 5001);
+        policy.EvictOne(); // the window's overflow moves to probation
+        foreach (LocalEntry<int, int> entry in entries.Where(policy.IsLinked))
+        {
+            entry.MarkRead();
+        }
+
+        policy.OnAdd(new LocalEntry<int, int>(5001, 5001, 5001));
+        policy.EvictOne(); // read probation entries are promoted until protected is full
+        int full = policy.ProtectedCount;
+        Assert.True(full > 3000, $"protected holds only {full}");
+
+        policy.ResizeWindow(4000); // protected's limit falls to 799; nothing moves yet
+        Assert.Equal(full, policy.ProtectedCount);
+
+        policy.ProbationHead!.MarkRead();
+        policy.OnAdd(new LocalEntry<int, int>(5002, 5002, 5002));
+        policy.EvictOne(); // one promotion: demotes 1,000, not the whole overflow
+        Assert.Equal(full + 1 - 1000, policy.ProtectedCount);
+    }
+
+    [Fact]
     public void Shrinking_the_window_moves_its_oldest_entries_to_the_main_space_at_once()
     {
         (WindowTinyLfuPolicy<int, int> policy, _) = Added(100, 0.5, 100);

@@ -58,6 +58,12 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
     /// <summary>The entries in the admission window (for tests).</summary>
     public int WindowCount => _window.Count;
 
+    /// <summary>The entries in the protected segment (for tests).</summary>
+    public int ProtectedCount => _protected.Count;
+
+    /// <summary>The next probation victim (for tests).</summary>
+    public LocalEntry<TKey, TValue>? ProbationHead => _probation.First;
+
     public override void OnAdd(LocalEntry<TKey, TValue> entry)
     {
         _candidate = null;
