@@ -134,10 +134,27 @@ public sealed class WindowTinyLfuPolicyTests
     }
 
     [Fact]
+    public void A_large_caches_first_eviction_moves_at_most_a_thousand_window_entries()
+    {
+        // Until the first eviction every entry stays in the window; the overflow then leaves it in bounded steps.
+        (WindowTinyLfuPolicy<int, int> policy, _) = Added(5000, 0.01, 5001);
+        Assert.Equal(5001, policy.WindowCount);
+        policy.EvictOne();
+        Assert.Equal(4001, policy.WindowCount);
+        Assert.Equal(5000, policy.Count);
+    }
+
+    [Fact]
     public void After_a_large_growth_protected_shrinks_at_most_a_thousand_entries_per_promotion()
     {
         (WindowTinyLfuPolicy<int, int> policy, LocalEntry<int, int>[] entries) = Added(5000, 0.01, 5001);
-        policy.EvictOne(); // the window's overflow moves to probation
+        policy.EvictOne(); // the window's overflow moves to probation, 1,000 at a time
+        for (int key = 10_000; policy.WindowCount > policy.WindowMaximum; key++)
+        {
+            policy.OnAdd(new LocalEntry<int, int>(key, key, key));
+            policy.EvictOne();
+        }
+
         foreach (LocalEntry<int, int> entry in entries.Where(policy.IsLinked))
         {
             entry.MarkRead();

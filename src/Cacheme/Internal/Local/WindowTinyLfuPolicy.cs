@@ -242,7 +242,7 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
     /// <summary>Moves the window's overflow to probation; the first one moved is this round's admission candidate.</summary>
     private void MoveWindowOverflowToProbation()
     {
-        LocalEntry<TKey, TValue>? firstMoved = MoveOverflowToProbation(_window, _windowMaximum);
+        LocalEntry<TKey, TValue>? firstMoved = MoveOverflowToProbation(_window, _windowMaximum, TransferLimit);
         _candidate ??= firstMoved;
     }
 
