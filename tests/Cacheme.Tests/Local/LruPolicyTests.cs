@@ -58,6 +58,21 @@ public sealed class LruPolicyTests
     }
 
     [Fact]
+    public void One_eviction_passes_over_at_most_a_thousand_read_entries()
+    {
+        (LruPolicy<int, int> policy, LocalEntry<int, int>[] entries) = Filled(1500);
+        foreach (LocalEntry<int, int> entry in entries)
+        {
+            entry.MarkRead();
+        }
+
+        // 0 to 999 get their second chance; then the head leaves although it was read.
+        Assert.Same(entries[1000], policy.EvictOne());
+        Assert.Equal(0, entries[999].PendingReads);
+        Assert.Equal(1, entries[1001].PendingReads);
+    }
+
+    [Fact]
     public void An_update_makes_the_entry_the_most_recent()
     {
         (LruPolicy<int, int> policy, LocalEntry<int, int>[] entries) = Filled(3);

@@ -160,8 +160,12 @@ public sealed class WindowTinyLfuPolicyTests
             entry.MarkRead();
         }
 
-        policy.OnAdd(new LocalEntry<int, int>(5001, 5001, 5001));
-        policy.EvictOne(); // read probation entries are promoted until protected is full
+        for (int key = 20_000; key < 20_010; key++)
+        {
+            policy.OnAdd(new LocalEntry<int, int>(key, key, key));
+            policy.EvictOne(); // read probation entries are promoted, up to 1,000 an eviction, until protected is full
+        }
+
         int full = policy.ProtectedCount;
         Assert.True(full > 3000, $"protected holds only {full}");
 
@@ -169,7 +173,7 @@ public sealed class WindowTinyLfuPolicyTests
         Assert.Equal(full, policy.ProtectedCount);
 
         policy.ProbationHead!.MarkRead();
-        policy.OnAdd(new LocalEntry<int, int>(5002, 5002, 5002));
+        policy.OnAdd(new LocalEntry<int, int>(20_010, 20_010, 20_010));
         policy.EvictOne(); // one promotion: demotes 1,000, not the whole overflow
         Assert.Equal(full + 1 - 1000, policy.ProtectedCount);
     }

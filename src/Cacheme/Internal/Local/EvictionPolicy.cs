@@ -14,6 +14,12 @@ internal abstract class EvictionPolicy<TKey, TValue>
         Links = new AccessOrderLinks<TKey, TValue>(capacity);
     }
 
+    /// <summary>
+    /// The most entries one call moves between queues or passes over with a second chance, so that no maintenance
+    /// step does work in proportion to the capacity while holding the cache's lock.
+    /// </summary>
+    protected const int StepLimit = 1000;
+
     /// <summary>The access-order links of the policy's queues, kept apart from the entries.</summary>
     protected AccessOrderLinks<TKey, TValue> Links { get; }
 

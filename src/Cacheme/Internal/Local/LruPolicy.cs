@@ -5,8 +5,9 @@ namespace CachemeNet.Internal.Local;
 /// read only bumps the entry's <see cref="LocalEntry{TKey, TValue}.PendingReads"/>. One queue holds the entries in
 /// insertion order; to evict, the head is examined, and an entry read since the policy last looked moves to the tail
 /// (its reads cleared) instead of leaving, so an entry leaves only after a full pass in which nobody read it. Writes
-/// (adds and updates) move an entry to the tail at once. Each eviction examines at most as many entries as the queue
-/// holds, and every entry passed over used up a read, so eviction is O(1) amortised.
+/// (adds and updates) move an entry to the tail at once. Each eviction passes over at most <see cref="EvictionPolicy{TKey, TValue}.StepLimit"/>
+/// read entries (then the head leaves, read or not), and every entry passed over used up a read, so eviction is O(1)
+/// amortised and bounded.
 /// </summary>
 internal sealed class LruPolicy<TKey, TValue> : EvictionPolicy<TKey, TValue>
     where TKey : notnull
@@ -42,7 +43,7 @@ internal sealed class LruPolicy<TKey, TValue> : EvictionPolicy<TKey, TValue>
 
     public override LocalEntry<TKey, TValue> EvictOne()
     {
-        int secondChances = _queue.Count;
+        int secondChances = Math.Min(_queue.Count, StepLimit);
         while (true)
         {
             LocalEntry<TKey, TValue> victim = _queue.First ?? throw new InvalidOperationException("Nothing to evict.");

@@ -13,7 +13,6 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
     where TKey : notnull
 {
     private const int FloodGuardMinimumFrequency = 6;
-    private const int TransferLimit = 1000;
 
     private readonly AccessOrderDeque<TKey, TValue> _window;
     private readonly AccessOrderDeque<TKey, TValue> _probation;
@@ -108,7 +107,7 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
     public override LocalEntry<TKey, TValue> EvictOne()
     {
         MoveWindowOverflowToProbation();
-        int secondChances = _probation.Count;
+        int secondChances = Math.Min(_probation.Count, StepLimit);
         while (true)
         {
             LocalEntry<TKey, TValue>? victim = _probation.First;
@@ -242,15 +241,15 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
     /// <summary>Moves the window's overflow to probation; the first one moved is this round's admission candidate.</summary>
     private void MoveWindowOverflowToProbation()
     {
-        LocalEntry<TKey, TValue>? firstMoved = MoveOverflowToProbation(_window, _windowMaximum, TransferLimit);
+        LocalEntry<TKey, TValue>? firstMoved = MoveOverflowToProbation(_window, _windowMaximum, StepLimit);
         _candidate ??= firstMoved;
     }
 
     /// <summary>
-    /// Moves protected's overflow to probation, at most <see cref="TransferLimit"/> entries a call: after the window
+    /// Moves protected's overflow to probation, at most <see cref="EvictionPolicy{TKey, TValue}.StepLimit"/> entries a call: after the window
     /// grew a lot, protected shrinks over several promotions instead of stalling one.
     /// </summary>
-    private void DemoteFromProtected() => MoveOverflowToProbation(_protected, _protectedMaximum, TransferLimit);
+    private void DemoteFromProtected() => MoveOverflowToProbation(_protected, _protectedMaximum, StepLimit);
 
     /// <summary>
     /// Moves the least recent entries of <paramref name="queue"/> to probation's tail until it fits or
@@ -300,7 +299,7 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
 
     private void ShrinkWindow(int amount)
     {
-        int quota = Math.Min(Math.Min(amount, _windowMaximum - 1), TransferLimit);
+        int quota = Math.Min(Math.Min(amount, _windowMaximum - 1), StepLimit);
         if (quota <= 0)
         {
             return;
