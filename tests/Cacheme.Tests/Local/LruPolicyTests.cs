@@ -4,13 +4,18 @@ namespace CachemeNet.Tests.Local;
 
 public sealed class LruPolicyTests
 {
-    private static (LruPolicy<int, int> Policy, LocalEntry<int, int>[] Entries) Filled(int count)
+    /// <summary>A full policy with entries 0 to <paramref name="count"/> - 1 added in order, each read once if <paramref name="read"/>.</summary>
+    private static (LruPolicy<int, int> Policy, LocalEntry<int, int>[] Entries) Filled(int count, bool read = false)
     {
         var policy = new LruPolicy<int, int>(count);
         LocalEntry<int, int>[] entries = [.. Enumerable.Range(0, count).Select(k => new LocalEntry<int, int>(k, k, k))];
         foreach (LocalEntry<int, int> entry in entries)
         {
             policy.OnAdd(entry);
+            if (read)
+            {
+                entry.MarkRead();
+            }
         }
 
         return (policy, entries);
@@ -47,11 +52,7 @@ public sealed class LruPolicyTests
     [Fact]
     public void When_every_entry_was_read_one_pass_clears_them_and_the_oldest_leaves()
     {
-        (LruPolicy<int, int> policy, LocalEntry<int, int>[] entries) = Filled(5);
-        foreach (LocalEntry<int, int> entry in entries)
-        {
-            entry.MarkRead();
-        }
+        (LruPolicy<int, int> policy, LocalEntry<int, int>[] entries) = Filled(5, read: true);
 
         Assert.Same(entries[0], policy.EvictOne());
         Assert.All(entries.Skip(1), entry => Assert.Equal(0, entry.PendingReads));
@@ -60,11 +61,7 @@ public sealed class LruPolicyTests
     [Fact]
     public void One_eviction_passes_over_at_most_a_thousand_read_entries()
     {
-        (LruPolicy<int, int> policy, LocalEntry<int, int>[] entries) = Filled(1500);
-        foreach (LocalEntry<int, int> entry in entries)
-        {
-            entry.MarkRead();
-        }
+        (LruPolicy<int, int> policy, LocalEntry<int, int>[] entries) = Filled(1500, read: true);
 
         // 0 to 999 get their second chance; then the head leaves although it was read.
         Assert.Same(entries[1000], policy.EvictOne());
