@@ -241,7 +241,7 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
     /// <summary>Moves the window's overflow to probation; the first one moved is this round's admission candidate.</summary>
     private void MoveWindowOverflowToProbation()
     {
-        LocalEntry<TKey, TValue>? firstMoved = MoveOverflowToProbation(_window, _windowMaximum, StepLimit);
+        LocalEntry<TKey, TValue>? firstMoved = MoveOverflowToProbation(_window, _windowMaximum);
         _candidate ??= firstMoved;
     }
 
@@ -249,18 +249,18 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
     /// Moves protected's overflow to probation, at most <see cref="EvictionPolicy{TKey, TValue}.StepLimit"/> entries a call: after the window
     /// grew a lot, protected shrinks over several promotions instead of stalling one.
     /// </summary>
-    private void DemoteFromProtected() => MoveOverflowToProbation(_protected, _protectedMaximum, StepLimit);
+    private void DemoteFromProtected() => MoveOverflowToProbation(_protected, _protectedMaximum);
 
     /// <summary>
     /// Moves the least recent entries of <paramref name="queue"/> to probation's tail until it fits or
-    /// <paramref name="limit"/> were moved; returns the first moved.
+    /// <see cref="EvictionPolicy{TKey, TValue}.StepLimit"/> were moved; returns the first moved.
     /// </summary>
-    private LocalEntry<TKey, TValue>? MoveOverflowToProbation(AccessOrderDeque<TKey, TValue> queue, int maximum, int limit = int.MaxValue)
+    private LocalEntry<TKey, TValue>? MoveOverflowToProbation(AccessOrderDeque<TKey, TValue> queue, int maximum)
     {
         LocalEntry<TKey, TValue>? firstMoved = null;
-        int secondChances = Math.Min(queue.Count, limit);
+        int secondChances = Math.Min(queue.Count, StepLimit);
         int moved = 0;
-        while (queue.Count > maximum && moved < limit)
+        while (queue.Count > maximum && moved < StepLimit)
         {
             LocalEntry<TKey, TValue> entry = queue.First!;
             if (secondChances > 0 && TakeReads(entry))
