@@ -53,13 +53,13 @@ internal sealed class SingleFlight<T>
     /// <param name="timeout">An optional hard limit on the wait; past it the caller leaves with a <see cref="TimeoutException"/>.</param>
     /// <param name="time">The clock for the limit.</param>
     /// <param name="cancellationToken">The caller's token.</param>
-    public async ValueTask<T> WaitAsync(Flight<T> flight, TimeSpan? timeout, TimeProvider time, CancellationToken cancellationToken)
-    {
-        if (flight.Task.IsCompleted || (!cancellationToken.CanBeCanceled && timeout is null))
-        {
-            return await flight.Task.ConfigureAwait(false);
-        }
+    public ValueTask<T> WaitAsync(Flight<T> flight, TimeSpan? timeout, TimeProvider time, CancellationToken cancellationToken) =>
+        flight.Task.IsCompleted || (!cancellationToken.CanBeCanceled && timeout is null)
+            ? new ValueTask<T>(flight.Task) // nothing of the caller's own to watch: wait on the shared task, no state machine per waiter
+            : WaitWithTokenAsync(flight, timeout, time, cancellationToken);
 
+    private async ValueTask<T> WaitWithTokenAsync(Flight<T> flight, TimeSpan? timeout, TimeProvider time, CancellationToken cancellationToken)
+    {
         try
         {
             return timeout is { } limit

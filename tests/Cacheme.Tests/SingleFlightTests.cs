@@ -1,0 +1,58 @@
+using CachemeNet.Internal;
+
+namespace CachemeNet.Tests;
+
+public sealed class SingleFlightTests
+{
+    [Fact]
+    public void The_first_caller_for_a_key_leads_and_later_callers_join_the_same_flight()
+    {
+        var flights = new SingleFlight<string>();
+
+        Flight<string> first = flights.JoinOrLead("k", out bool firstLeads);
+        Flight<string> second = flights.JoinOrLead("k", out bool secondLeads);
+        Flight<string> other = flights.JoinOrLead("other", out bool otherLeads);
+
+        Assert.True(firstLeads);
+        Assert.False(secondLeads);
+        Assert.Same(first, second);
+        Assert.True(otherLeads);
+        Assert.NotSame(first, other);
+        Assert.Equal(2, flights.Count);
+    }
+
+    [Fact]
+    public async Task A_wait_without_a_token_or_timeout_is_the_shared_task_itself()
+    {
+        var flights = new SingleFlight<string>();
+        Flight<string> flight = flights.JoinOrLead("k", out _);
+
+        ValueTask<string> wait = flights.WaitAsync(flight, null, TimeProvider.System, CancellationToken.None);
+
+        Assert.Same(flight.Task, wait.AsTask()); // no state machine of its own per waiter
+        flight.SetResult("v");
+        Assert.Equal("v", await wait);
+    }
+
+    [Fact]
+    public async Task A_cancelled_wait_leaves_only_its_seat_and_the_last_one_abandons_the_flight()
+    {
+        var flights = new SingleFlight<string>();
+        Flight<string> flight = flights.JoinOrLead("k", out _);
+        flights.JoinOrLead("k", out _);
+        using var first = new CancellationTokenSource();
+        using var second = new CancellationTokenSource();
+        ValueTask<string> firstWait = flights.WaitAsync(flight, null, TimeProvider.System, first.Token);
+        ValueTask<string> secondWait = flights.WaitAsync(flight, null, TimeProvider.System, second.Token);
+
+        await first.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await firstWait);
+        Assert.False(flight.Token.IsCancellationRequested);
+        Assert.Equal(1, flights.Count);
+
+        await second.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await secondWait);
+        Assert.True(flight.Token.IsCancellationRequested);
+        Assert.Equal(0, flights.Count);
+    }
+}
