@@ -119,6 +119,30 @@ public sealed class CachemeClientTests
     }
 
     [Fact]
+    public async Task Joiners_without_a_token_share_the_flights_task_and_still_count_as_hits()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        chain.Source.Gate = gate.Task;
+        var node = new ItemNode("k", chain.Source, RemoteOnly);
+
+        Task<string> leader = chain.Client.GetAsync(node).AsTask();
+        await chain.Source.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Task<string> first = chain.Client.GetAsync(node with { }).AsTask();
+        Task<string> second = chain.Client.GetAsync(node with { }).AsTask();
+        using var cts = new CancellationTokenSource();
+        Task<string> withToken = chain.Client.GetAsync(node with { }, cts.Token).AsTask();
+
+        Assert.Same(first, second); // no state machine per joiner: both wait on the flight's own task
+        Assert.NotSame(first, withToken); // a caller with a token keeps its own wait, so it can leave
+        gate.SetResult();
+        Assert.Equal(["value:k", "value:k", "value:k", "value:k"], await Task.WhenAll(leader, first, second, withToken));
+        NodeStats stats = chain.Client.Stats<ItemNode>();
+        Assert.Equal(1, stats.MissCount);
+        Assert.Equal(3, stats.HitCount);
+    }
+
+    [Fact]
     public async Task A_throwing_leader_fails_every_waiter_and_the_next_call_loads_again()
     {
         await using var chain = await TestChain.CreateAsync();
@@ -147,6 +171,8 @@ public sealed class CachemeClientTests
         Assert.Equal(1, stats.LoadFailureCount);
         Assert.Equal(1, stats.LoadSuccessCount);
         Assert.Equal(0.5, stats.LoadFailureRate);
+        Assert.Equal(51, stats.MissCount); // every failed waiter counts a miss, then the reload's leader
+        Assert.Equal(0, stats.HitCount);
     }
 
     [Fact]

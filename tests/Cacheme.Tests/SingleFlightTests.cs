@@ -55,4 +55,49 @@ public sealed class SingleFlightTests
         Assert.True(flight.Token.IsCancellationRequested);
         Assert.Equal(0, flights.Count);
     }
+
+    [Fact]
+    public async Task Deferred_joiners_are_counted_once_when_the_flight_settles_before_any_waiter_resumes()
+    {
+        var counted = new List<(int Joiners, bool Failed, bool Stale, bool Completed)>();
+        var flights = new SingleFlight<string>((flight, joiners, failed) => counted.Add((joiners, failed, flight.ServedStale, flight.Task.IsCompleted)));
+        Flight<string> flight = flights.JoinOrLead("k", out _);
+        for (int i = 0; i < 3; i++)
+        {
+            flights.JoinOrLead("k", out _);
+            Assert.True(flight.TryDefer());
+        }
+
+        flight.SetStale("old");
+        flight.SetResult("new"); // too late: the waiters already have the stale value
+
+        Assert.Equal([(3, false, true, false)], counted); // counted before the task completed, so before any waiter resumed
+        Assert.Equal("old", await flight.Task);
+        Assert.False(flight.TryDefer()); // settled: a later joiner counts itself
+    }
+
+    [Fact]
+    public async Task Deferred_joiners_of_a_failed_flight_are_counted_as_failed()
+    {
+        var counted = new List<(int Joiners, bool Failed)>();
+        var flights = new SingleFlight<string>((_, joiners, failed) => counted.Add((joiners, failed)));
+        Flight<string> flight = flights.JoinOrLead("k", out _);
+        flights.JoinOrLead("k", out _);
+        Assert.True(flight.TryDefer());
+
+        flight.SetException(new InvalidOperationException("down"));
+        flight.SetException(new InvalidOperationException("again"));
+
+        Assert.Equal([(1, true)], counted);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => flight.Task);
+    }
+
+    [Fact]
+    public void Without_a_counter_no_joiner_can_defer()
+    {
+        var flights = new SingleFlight<string>();
+        Flight<string> flight = flights.JoinOrLead("k", out _);
+
+        Assert.False(flight.TryDefer());
+    }
 }

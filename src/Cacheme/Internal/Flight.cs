@@ -6,12 +6,14 @@ namespace CachemeNet.Internal;
 /// the flight is abandoned: it leaves the table and its <see cref="Token"/> is cancelled so the loader can stop.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The CancellationTokenSource has no timer; nothing unmanaged to release.")]
-internal sealed class Flight<T>(string key)
+internal sealed class Flight<T>(string key, Action<Flight<T>, int, bool>? countDeferred = null)
 {
     private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _abandon = new();
     private int _waiters = 1;
+    private int _deferred;
     private bool _abandoned;
+    private bool _settled;
 
     public string Key { get; } = key;
 
@@ -31,6 +33,25 @@ internal sealed class Flight<T>(string key)
 
     /// <summary>The tier that served the value, or -1 when the loader produced it.</summary>
     public int HitTier { get; set; } = -1;
+
+    /// <summary>
+    /// Hands this joiner's statistics to the flight: when the flight settles, before any waiter resumes, it passes the
+    /// number of such joiners to its <c>countDeferred</c> callback (with whether it failed), so a joiner with nothing of
+    /// its own to watch can wait on <see cref="Task"/> itself. False once the flight is settling: count yourself.
+    /// </summary>
+    public bool TryDefer()
+    {
+        lock (_completion)
+        {
+            if (_settled || countDeferred is null)
+            {
+                return false;
+            }
+
+            _deferred++;
+            return true;
+        }
+    }
 
     public bool TryJoin()
     {
@@ -67,23 +88,30 @@ internal sealed class Flight<T>(string key)
     /// <summary>Whether the value given to waiters was a stale one (fail-safe).</summary>
     public bool ServedStale { get; private set; }
 
-    public void SetResult(T value) => _completion.TrySetResult(value);
+    public void SetResult(T value)
+    {
+        if (Settle(stale: false, failed: false))
+        {
+            _completion.TrySetResult(value);
+        }
+    }
 
     /// <summary>Serves a stale value to the waiters, unless they already have a value.</summary>
     public void SetStale(T value)
     {
-        lock (_completion)
+        if (Settle(stale: true, failed: false))
         {
-            if (!_completion.Task.IsCompleted)
-            {
-                ServedStale = true;
-                _completion.TrySetResult(value);
-            }
+            _completion.TrySetResult(value);
         }
     }
 
     public void SetException(Exception exception)
     {
+        if (!Settle(stale: false, failed: true))
+        {
+            return;
+        }
+
         if (exception is OperationCanceledException canceled)
         {
             _completion.TrySetCanceled(canceled.CancellationToken);
@@ -95,5 +123,29 @@ internal sealed class Flight<T>(string key)
 
         // Mark the exception observed: an abandoned flight may fail with nobody waiting.
         _ = _completion.Task.Exception;
+    }
+
+    /// <summary>Claims the one settlement and counts the deferred joiners before anyone can see the outcome.</summary>
+    private bool Settle(bool stale, bool failed)
+    {
+        int deferred;
+        lock (_completion)
+        {
+            if (_settled)
+            {
+                return false;
+            }
+
+            _settled = true;
+            ServedStale = stale;
+            deferred = _deferred;
+        }
+
+        if (deferred > 0)
+        {
+            countDeferred!(this, deferred, failed);
+        }
+
+        return true;
     }
 }

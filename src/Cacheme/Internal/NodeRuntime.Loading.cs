@@ -10,5 +10,5 @@ internal sealed partial class NodeRuntime<T>
     public ValueTask<T> GetAsync<TState>(CacheNode<T> node, TState state, Func<TState, CancellationToken, ValueTask<T>> load, CancellationToken cancellationToken) =>
         TryServeLeadingLocal(node, out T value)
             ? new ValueTask<T>(value)
-            : GetThroughFlightAsync(node, new StateNodeLoader<T, TState>(state, load), cancellationToken);
+            : GetThroughFlight(node, new StateNodeLoader<T, TState>(state, load), cancellationToken);
 }

@@ -30,7 +30,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
     private readonly ICacheSerializer _serializer;
     private readonly BloomFilter? _doorkeeper;
     private readonly BatchLoader<T>? _batchLoader;
-    private readonly SingleFlight<T> _flights = new();
+    private readonly SingleFlight<T> _flights;
     private readonly NodeCounters _counters;
     private readonly string _version;
     private readonly TimeSpan? _failSafe;
@@ -44,6 +44,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
     {
         _client = client;
         _tiers = tiers;
+        _flights = new SingleFlight<T>(CountDeferred);
         _leadingLocal = Array.FindIndex(tiers, t => t.Local is null) is int firstRemote and >= 0 ? firstRemote : tiers.Length;
         _sharedTier = Array.Find(tiers, t => t.Remote is not null)?.Remote;
         _serializer = meta.Serializer ?? throw new ArgumentException($"Node {name} has no serializer.");
@@ -117,7 +118,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
     }
 
     public ValueTask<T> GetAsync(CacheNode<T> node, CancellationToken cancellationToken) =>
-        TryServeLeadingLocal(node, out T value) ? new ValueTask<T>(value) : GetThroughFlightAsync(node, null, cancellationToken);
+        TryServeLeadingLocal(node, out T value) ? new ValueTask<T>(value) : GetThroughFlight(node, null, cancellationToken);
 
     /// <summary>Serves the node from a leading local tier when it is there and fresh (back-filling earlier ones); synchronous, no allocation.</summary>
     private bool TryServeLeadingLocal(CacheNode<T> node, out T value)
@@ -134,11 +135,45 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
         return false;
     }
 
+    /// <summary>
+    /// The read past the leading local tiers. A caller that joins a flight already in the air with nothing of its own to
+    /// watch (no token that can cancel, no hard timeout) and whose key needs no namespace lookup waits on the flight's
+    /// task itself, and the flight counts it when it settles: no state machine per joiner.
+    /// </summary>
+    private ValueTask<T> GetThroughFlight(CacheNode<T> node, NodeLoader<T>? loader, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.CanBeCanceled || _hardTimeout is not null || node.Namespace() is not null)
+        {
+            return GetThroughFlightAsync(node, loader, cancellationToken);
+        }
+
+        string key;
+        try
+        {
+            key = FullKey(node, null, null);
+        }
+        catch (Exception e)
+        {
+            return ValueTask.FromException<T>(e);
+        }
+
+        Flight<T> flight = _flights.JoinOrLead(key, out bool leader);
+        return !leader && flight.TryDefer()
+            ? new ValueTask<T>(flight.Task)
+            : WaitForFlightAsync(node, null, loader, flight, leader, cancellationToken);
+    }
+
     private async ValueTask<T> GetThroughFlightAsync(CacheNode<T> node, NodeLoader<T>? loader, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         (string key, string? nsVersion) = await ResolveKeyAsync(node, cancellationToken).ConfigureAwait(false);
         Flight<T> flight = _flights.JoinOrLead(key, out bool leader);
+        return await WaitForFlightAsync(node, nsVersion, loader, flight, leader, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts the flight's work when the caller leads it, waits with the caller's token and counts the read.</summary>
+    private async ValueTask<T> WaitForFlightAsync(CacheNode<T> node, string? nsVersion, NodeLoader<T>? loader, Flight<T> flight, bool leader, CancellationToken cancellationToken)
+    {
         if (leader)
         {
             _ = RunAsync(node, nsVersion, loader, flight);
@@ -157,6 +192,23 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
 
         CountServed(flight, leader);
         return value;
+    }
+
+    /// <summary>Counts the joiners a flight waited for without a state machine of their own (<see cref="Flight{T}.TryDefer"/>), as <see cref="CountServed"/> would one by one.</summary>
+    private void CountDeferred(Flight<T> flight, int joiners, bool failed)
+    {
+        if (failed)
+        {
+            _counters.Misses.Add(joiners);
+            return;
+        }
+
+        if (flight.ServedStale)
+        {
+            _counters.StaleServed.Add(joiners);
+        }
+
+        _counters.Hits.Add(joiners);
     }
 
     private void CountServed(Flight<T> flight, bool leader)

@@ -3,7 +3,11 @@ using System.Collections.Concurrent;
 namespace CachemeNet.Internal;
 
 /// <summary>The table of in-flight reads by full key: the first caller for a key leads, later callers join.</summary>
-internal sealed class SingleFlight<T>
+/// <param name="countDeferred">
+/// Counts the joiners that handed their statistics to a flight (<see cref="Flight{T}.TryDefer"/>) when it settles: the
+/// flight, how many, and whether it failed. Without it no joiner can defer.
+/// </param>
+internal sealed class SingleFlight<T>(Action<Flight<T>, int, bool>? countDeferred = null)
 {
     private readonly ConcurrentDictionary<string, Flight<T>> _flights = new(StringComparer.Ordinal);
 
@@ -27,7 +31,7 @@ internal sealed class SingleFlight<T>
                 continue;
             }
 
-            var created = new Flight<T>(key);
+            var created = new Flight<T>(key, countDeferred);
             if (_flights.TryAdd(key, created))
             {
                 leader = true;
