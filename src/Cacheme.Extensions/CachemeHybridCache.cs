@@ -67,11 +67,13 @@ public sealed class CachemeHybridCache : HybridCache
             return await factory(state, cancellationToken).ConfigureAwait(false);
         }
 
-        CacheNode<HybridEntry<T>> node = definition.Create(key, async token => Entry(await factory(state, token).ConfigureAwait(false), tagList));
-        HybridEntry<T> entry = await _client.GetAsync(node, cancellationToken).ConfigureAwait(false);
+        // The factory travels as state, so a local hit allocates only the node (no closure, no delegate).
+        CacheNode<HybridEntry<T>> node = definition.Create(key, NeverLoaded<T>.Loader);
+        var load = new FactoryCall<TState, T>(this, state, factory, tagList);
+        HybridEntry<T> entry = await _client.GetAsync(node, load, FactoryCall<TState, T>.Load, cancellationToken).ConfigureAwait(false);
         if (entry.CreatedTicks <= await _tags.LatestAsync(entry.Tags, cancellationToken).ConfigureAwait(false))
         {
-            entry = await _client.RefreshAsync(node, cancellationToken).ConfigureAwait(false);
+            entry = await _client.RefreshAsync(node, load, FactoryCall<TState, T>.Load, cancellationToken).ConfigureAwait(false);
         }
 
         return entry.Value;
@@ -221,6 +223,19 @@ public sealed class CachemeHybridCache : HybridCache
         return _client.GetStorage(name) ?? throw new InvalidOperationException(
             $"CachemeHybridCache uses storage '{name}', which client '{_client.Name}' has not registered. Register it (Storages:{name}:Url) or set " +
             $"{nameof(CachemeHybridCacheOptions.LocalStorage)}/{nameof(CachemeHybridCacheOptions.SharedStorage)} to a registered storage or null.");
+    }
+
+    /// <summary>What a miss needs to run the caller's factory: passed as state, so nothing is allocated for it on a hit.</summary>
+    private readonly record struct FactoryCall<TState, T>(CachemeHybridCache Cache, TState State, Func<TState, CancellationToken, ValueTask<T>> Factory, string[]? Tags)
+    {
+        public static readonly Func<FactoryCall<TState, T>, CancellationToken, ValueTask<HybridEntry<T>>> Load = static async (call, token) =>
+            call.Cache.Entry(await call.Factory(call.State, token).ConfigureAwait(false), call.Tags);
+    }
+
+    /// <summary>The loader of nodes read with a state loader, which is used instead (never called).</summary>
+    private static class NeverLoaded<T>
+    {
+        public static readonly Func<CancellationToken, ValueTask<HybridEntry<T>>> Loader = static _ => throw new InvalidOperationException("Never loaded: reads pass the factory as state.");
     }
 
     private readonly record struct DefinitionKey(Type Type, TimeSpan? LocalTtl, TimeSpan? SharedTtl);

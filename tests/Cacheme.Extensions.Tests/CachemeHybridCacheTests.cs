@@ -67,6 +67,29 @@ public sealed class CachemeHybridCacheTests
     }
 
     [Fact]
+    public async Task A_local_hit_allocates_only_the_node_and_never_calls_the_factory()
+    {
+        await using var client = new CachemeClient();
+        await client.RegisterStorageAsync("local", new Storage("local://tlfu", size: 100));
+        var cache = new CachemeHybridCache(client, new CachemeHybridCacheOptions { SharedStorage = null });
+        var factory = new Factory();
+        Func<string, CancellationToken, ValueTask<string>> create = factory.CreateAsync;
+        Assert.Equal("v#1", await cache.GetOrCreateAsync("k", "v", create));
+
+        const int Hits = 1000;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < Hits; i++)
+        {
+            ValueTask<string> hit = cache.GetOrCreateAsync("k", "v", create);
+            Assert.True(hit.IsCompletedSuccessfully);
+        }
+
+        long perHit = (GC.GetAllocatedBytesForCurrentThread() - before) / Hits;
+        Assert.True(perHit <= 40, $"{perHit} B per hit"); // the node (40 B) only: the factory travels as state, not in a closure
+        Assert.Equal(1, factory.Calls);
+    }
+
+    [Fact]
     public async Task Keyed_clients_get_keyed_hybrid_caches()
     {
         var services = new ServiceCollection();

@@ -46,7 +46,8 @@ internal sealed partial class TagInvalidations(CachemeClient client, IRemoteStor
         for (int i = 0; i < stale.Count; i++)
         {
             long ticks = values[i] is { Length: 8 } bytes ? BinaryPrimitives.ReadInt64LittleEndian(bytes) : 0;
-            Known known = _known.AddOrUpdate(stale[i], new Known(ticks, now), (_, old) => new Known(Math.Max(old.Ticks, ticks), now));
+            // Static lambdas with the value as argument: a capturing one would allocate its closure on every call, hits included.
+            Known known = _known.AddOrUpdate(stale[i], static (_, fetched) => fetched, static (_, old, fetched) => fetched with { Ticks = Math.Max(old.Ticks, fetched.Ticks) }, new Known(ticks, now));
             latest = Math.Max(latest, known.Ticks);
         }
 
