@@ -4,7 +4,8 @@ namespace CachemeNet.Internal.Local;
 
 /// <summary>
 /// A thread-safe cache bounded to a number of entries, with per-entry expiry. Reads take no lock: they look the
-/// entry up in an <see cref="EntryTable{TKey, TValue}"/>, check its expiry and count the hit on the entry; only the
+/// entry up in an <see cref="EntryTable{TKey, TValue}"/>, check its expiry (on the coarse clock while the entry is far
+/// from it, see <see cref="CoarseExpiry"/>) and count the hit on the entry; only the
 /// reads the policy asks for (<see cref="EvictionPolicy{TKey, TValue}.BuffersReadsOf"/>) are also recorded in a lossy
 /// striped buffer, which the next write drains (reads past a full stripe are dropped, so a read-only phase never
 /// wakes a maintenance thread).
@@ -26,6 +27,7 @@ internal sealed class BoundedLocalCache<TKey, TValue> : IThreadPoolWorkItem
     private readonly TimeProvider _time;
     private readonly double _ticksPerTimestamp;
     private readonly MaintenanceMode _mode;
+    private readonly bool _coarseExpiry;
     private readonly Lock _lock = new();
     private int _drainStatus;
     private int _drainsScheduled;
@@ -38,6 +40,7 @@ internal sealed class BoundedLocalCache<TKey, TValue> : IThreadPoolWorkItem
         _time = time;
         _mode = mode;
         _ticksPerTimestamp = (double)TimeSpan.TicksPerSecond / time.TimestampFrequency;
+        _coarseExpiry = ReferenceEquals(time, TimeProvider.System); // a fake clock must decide every expiry itself
         _table = new EntryTable<TKey, TValue>(policy.Capacity, comparer);
         _reads = new StripedReadBuffer<LocalEntry<TKey, TValue>>(Environment.ProcessorCount * 4);
         _wheel = new TimerWheel<TKey, TValue>(Now());
@@ -61,7 +64,7 @@ internal sealed class BoundedLocalCache<TKey, TValue> : IThreadPoolWorkItem
         LocalEntry<TKey, TValue>? entry = _table.Find(key);
         if (entry is not null)
         {
-            if (entry is not TimedLocalEntry<TKey, TValue> timed || timed.Deadline > Now())
+            if (entry is not TimedLocalEntry<TKey, TValue> timed || CoarseExpiry.IsFresh(timed.CoarseFreshUntil) || timed.Deadline > Now())
             {
                 entry.MarkRead();
                 if (entry.BuffersReads)
@@ -98,9 +101,10 @@ internal sealed class BoundedLocalCache<TKey, TValue> : IThreadPoolWorkItem
                 return;
             }
 
+            long coarseFreshUntil = _coarseExpiry ? CoarseExpiry.FreshUntil(CoarseExpiry.Now, timeToLive) : CoarseExpiry.Never; // coarse first: see CoarseExpiry
             long now = Now();
             long deadline = timeToLive.Ticks >= LocalEntry<TKey, TValue>.NoExpiry - now ? LocalEntry<TKey, TValue>.NoExpiry - 1 : now + timeToLive.Ticks;
-            entry = new TimedLocalEntry<TKey, TValue>(key, value, hash, deadline);
+            entry = new TimedLocalEntry<TKey, TValue>(key, value, hash, deadline, coarseFreshUntil);
         }
 
         entry.BuffersReads = _policy.BuffersReadsOf(hash);

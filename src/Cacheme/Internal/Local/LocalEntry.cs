@@ -103,11 +103,14 @@ internal class LocalEntry<TKey, TValue>(TKey key, TValue value, int hash)
 }
 
 /// <summary>An entry with a time to live: its expiry and its links in the <see cref="TimerWheel{TKey, TValue}"/>.</summary>
-internal sealed class TimedLocalEntry<TKey, TValue>(TKey key, TValue value, int hash, long deadline) : LocalEntry<TKey, TValue>(key, value, hash)
+internal sealed class TimedLocalEntry<TKey, TValue>(TKey key, TValue value, int hash, long deadline, long coarseFreshUntil = CoarseExpiry.Never) : LocalEntry<TKey, TValue>(key, value, hash)
     where TKey : notnull
 {
     /// <summary>Clock ticks (100 ns) after which the entry is expired.</summary>
     public long Deadline { get; } = deadline;
+
+    /// <summary>Until when, on <see cref="CoarseExpiry"/>'s clock, the entry is certainly fresh, or <see cref="CoarseExpiry.Never"/>.</summary>
+    public long CoarseFreshUntil { get; } = coarseFreshUntil;
 
     public TimedLocalEntry<TKey, TValue>? TimerPrevious { get; set; }
 
