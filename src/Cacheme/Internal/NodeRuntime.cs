@@ -452,7 +452,9 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
             }
 
             value = (T)entry.Value!;
-            return entry.FreshUntilUtcTicks > Time.GetUtcNow().UtcTicks ? Freshness.Fresh : _failSafe is null ? Freshness.Missing : Freshness.Stale;
+            return Local.CoarseExpiry.IsFresh(entry.CoarseFreshUntil) || entry.FreshUntilUtcTicks > Time.GetUtcNow().UtcTicks
+                ? Freshness.Fresh
+                : _failSafe is null ? Freshness.Missing : Freshness.Stale;
         }
 
         if (nsVersion is not null)
@@ -473,8 +475,11 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
             return;
         }
 
+        // The coarse clock is read before the precise one (see CoarseExpiry); a fake clock decides every read itself.
+        long coarseFreshUntil = !ReferenceEquals(Time, TimeProvider.System) ? Local.CoarseExpiry.Never
+            : tier.Ttl is { } localTtl ? Local.CoarseExpiry.FreshUntil(Local.CoarseExpiry.Now, localTtl) : long.MaxValue;
         long freshUntil = tier.Ttl is { } ttl ? Time.GetUtcNow().UtcTicks + ttl.Ticks : long.MaxValue;
-        tier.Local!.Set(node, new StampedValue(value, freshUntil, nsVersion), StoredTtl(tier));
+        tier.Local!.Set(node, new StampedValue(value, freshUntil, nsVersion, coarseFreshUntil), StoredTtl(tier));
     }
 
     /// <summary>How long a tier keeps a value: its TTL, plus the fail-safe window when fail-safe is on.</summary>
