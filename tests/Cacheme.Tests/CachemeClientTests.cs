@@ -96,8 +96,7 @@ public sealed class CachemeClientTests
     public async Task A_thousand_concurrent_gets_for_one_key_load_once()
     {
         await using var chain = await TestChain.CreateAsync();
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        chain.Source.Gate = gate.Task;
+        TaskCompletionSource gate = chain.GateSource();
         var node = new ItemNode("hot", chain.Source, RemoteOnly);
 
         Task<string>[] calls = [.. Enumerable.Range(0, 1000).Select(_ => Task.Run(async () => await chain.Client.GetAsync(node with { })))];
@@ -122,12 +121,10 @@ public sealed class CachemeClientTests
     public async Task Joiners_without_a_token_share_the_flights_task_and_still_count_as_hits()
     {
         await using var chain = await TestChain.CreateAsync();
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        chain.Source.Gate = gate.Task;
+        TaskCompletionSource gate = chain.GateSource();
         var node = new ItemNode("k", chain.Source, RemoteOnly);
 
-        Task<string> leader = chain.Client.GetAsync(node).AsTask();
-        await chain.Source.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Task<string> leader = await chain.StartReadAsync(node);
         Task<string> first = chain.Client.GetAsync(node with { }).AsTask();
         Task<string> second = chain.Client.GetAsync(node with { }).AsTask();
         using var cts = new CancellationTokenSource();
@@ -146,8 +143,7 @@ public sealed class CachemeClientTests
     public async Task A_throwing_leader_fails_every_waiter_and_the_next_call_loads_again()
     {
         await using var chain = await TestChain.CreateAsync();
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        chain.Source.Gate = gate.Task;
+        TaskCompletionSource gate = chain.GateSource();
         chain.Source.Failure = new InvalidOperationException("source down");
         var node = new ItemNode("k", chain.Source, LocalRemote);
 
@@ -179,13 +175,11 @@ public sealed class CachemeClientTests
     public async Task One_callers_cancellation_ends_only_its_own_wait()
     {
         await using var chain = await TestChain.CreateAsync();
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        chain.Source.Gate = gate.Task;
+        TaskCompletionSource gate = chain.GateSource();
         var node = new ItemNode("k", chain.Source, RemoteOnly);
         using var cts = new CancellationTokenSource();
 
-        Task<string> leader = chain.Client.GetAsync(node, cts.Token).AsTask();
-        await chain.Source.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Task<string> leader = await chain.StartReadAsync(node, cts.Token);
         Task<string> other = chain.Client.GetAsync(node).AsTask();
         await cts.CancelAsync();
 
@@ -202,13 +196,11 @@ public sealed class CachemeClientTests
     public async Task When_every_waiter_cancels_the_load_is_cancelled_and_the_next_call_starts_afresh()
     {
         await using var chain = await TestChain.CreateAsync();
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        chain.Source.Gate = gate.Task;
+        TaskCompletionSource gate = chain.GateSource();
         var node = new ItemNode("k", chain.Source, RemoteOnly);
         using var cts = new CancellationTokenSource();
 
-        Task<string> only = chain.Client.GetAsync(node, cts.Token).AsTask();
-        await chain.Source.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Task<string> only = await chain.StartReadAsync(node, cts.Token);
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => only);
         Assert.True(chain.Source.Tokens.TryPeek(out CancellationToken loadToken));
@@ -254,8 +246,7 @@ public sealed class CachemeClientTests
     public async Task GetAll_overlapping_an_in_flight_get_loads_each_key_once()
     {
         await using var chain = await TestChain.CreateAsync();
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        chain.Source.Gate = gate.Task;
+        TaskCompletionSource gate = chain.GateSource();
         ItemNode N(string id) => new(id, chain.Source, RemoteOnly);
 
         Task<string> single = chain.Client.GetAsync(N("a")).AsTask();
@@ -333,10 +324,8 @@ public sealed class CachemeClientTests
     {
         await using var chain = await TestChain.CreateAsync();
         var node = new ItemNode("slow", chain.Source, RemoteOnly);
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        chain.Source.Gate = gate.Task;
-        Task<string> call = chain.Client.GetAsync(node).AsTask();
-        await chain.Source.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        TaskCompletionSource gate = chain.GateSource();
+        Task<string> call = await chain.StartReadAsync(node);
         chain.Time.Advance(TimeSpan.FromMilliseconds(250));
         gate.SetResult();
         await call;
@@ -412,12 +401,10 @@ public sealed class CachemeClientTests
     public async Task A_read_in_flight_during_invalidation_is_not_written_back_and_later_reads_load_afresh()
     {
         await using var chain = await TestChain.CreateAsync();
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        chain.Source.Gate = gate.Task;
+        TaskCompletionSource gate = chain.GateSource();
         var node = new ItemNode("1", chain.Source, RemoteOnly);
 
-        Task<string> inFlight = chain.Client.GetAsync(node).AsTask();
-        await chain.Source.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Task<string> inFlight = await chain.StartReadAsync(node);
         await chain.Client.InvalidateAsync(node);
         gate.SetResult();
 
@@ -543,8 +530,7 @@ public sealed class CachemeClientTests
     public async Task Concurrent_gets_and_get_alls_over_many_keys_load_each_key_exactly_once()
     {
         await using var chain = await TestChain.CreateAsync(localSize: 10_000);
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        chain.Source.Gate = gate.Task;
+        TaskCompletionSource gate = chain.GateSource();
         ItemNode N(int id) => new(id.ToString(), chain.Source, LocalRemote);
         var tasks = new List<Task>();
         for (int worker = 0; worker < 64; worker++)

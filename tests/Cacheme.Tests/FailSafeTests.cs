@@ -61,8 +61,7 @@ public sealed class FailSafeTests
         await chain.Client.GetAsync(node);
         chain.Time.Advance(TimeSpan.FromSeconds(61));
 
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        chain.Source.Gate = gate.Task;
+        TaskCompletionSource gate = chain.GateSource();
         chain.Source.Suffix = ":new";
         int loadsBefore = chain.Source.Total;
         ValueTask<string> call = chain.Client.GetAsync(node);
@@ -87,8 +86,7 @@ public sealed class FailSafeTests
     public async Task Hard_timeout_fails_the_call_when_no_value_exists()
     {
         await using var chain = await TestChain.CreateAsync();
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        chain.Source.Gate = gate.Task;
+        TaskCompletionSource gate = chain.GateSource();
         var node = new ItemNode("1", chain.Source, Meta(hard: TimeSpan.FromSeconds(1)));
 
         ValueTask<string> call = chain.Client.GetAsync(node);

@@ -35,5 +35,21 @@ public sealed class TestChain : IAsyncDisposable
 
     public static NodeMeta Meta(params Cache[] caches) => new() { Caches = caches };
 
+    /// <summary>Holds every load of <see cref="Source"/> until the returned gate is released.</summary>
+    public TaskCompletionSource GateSource()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Source.Gate = gate.Task;
+        return gate;
+    }
+
+    /// <summary>Starts a read of <paramref name="node"/> and waits until its load has started (hold it with <see cref="GateSource"/>).</summary>
+    public async Task<Task<T>> StartReadAsync<T>(CacheNode<T> node, CancellationToken cancellationToken = default)
+    {
+        Task<T> read = Client.GetAsync(node, cancellationToken).AsTask();
+        await Source.Started.Task.WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None); // the caller's token is the read's, not this wait's
+        return read;
+    }
+
     public ValueTask DisposeAsync() => Client.DisposeAsync();
 }

@@ -35,7 +35,7 @@ public class CompetitorBenchmarks
     private FusionCache _fusion = null!;
     private HybridCache _microsoftHybrid = null!;
     private UserNode _hitNode = null!;
-    private TtlUserNode _ttlHitNode = null!;
+    private UserNode _ttlHitNode = null!;
     private int _nextId;
     private int _coldKeys;
     private string _contender = "";
@@ -52,9 +52,9 @@ public class CompetitorBenchmarks
         _services = services.BuildServiceProvider();
         _microsoftHybrid = _services.GetRequiredService<HybridCache>();
 
-        _hitNode = new UserNode(42);
+        _hitNode = new UserNode(42, Meta);
         Wait(_client.GetAsync(_hitNode));
-        _ttlHitNode = new TtlUserNode(42);
+        _ttlHitNode = new UserNode(42, TtlMeta);
         Wait(_client.GetAsync(_ttlHitNode));
         Wait(_cachemeHybrid.GetOrCreateAsync(HitKey, static _ => ValueTask.FromResult("user")));
         Wait(_fusion.GetOrSetAsync<string>(HitKey, static (_, _) => Task.FromResult("user")));
@@ -146,26 +146,6 @@ public class CompetitorBenchmarks
         }
 
         return Task.WhenAll(_waiting);
-    }
-
-    /// <summary>A node whose key is its user id.</summary>
-    public sealed record UserNode(int Id) : CacheNode<string>
-    {
-        public override NodeMeta Meta => CompetitorBenchmarks.Meta;
-
-        public override string Key() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"user:{Id}");
-
-        public override ValueTask<string> LoadAsync(CancellationToken cancellationToken) => ValueTask.FromResult("user");
-    }
-
-    /// <summary>A node whose key is its user id, kept 5 minutes in the local tier.</summary>
-    public sealed record TtlUserNode(int Id) : CacheNode<string>
-    {
-        public override NodeMeta Meta => CompetitorBenchmarks.TtlMeta;
-
-        public override string Key() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"user:{Id}");
-
-        public override ValueTask<string> LoadAsync(CancellationToken cancellationToken) => ValueTask.FromResult("user");
     }
 
     /// <summary>A node for a cold key: its loader is <see cref="CompetitorBenchmarks.LoadAsync"/>.</summary>

@@ -13,16 +13,16 @@ public class GetAsyncLocalHitBenchmarks
     private static readonly NodeMeta FailSafeMeta = new() { Caches = [new Cache("local", TimeSpan.FromMinutes(5))], FailSafe = TimeSpan.FromHours(1) };
     private CachemeClient _client = null!;
     private UserNode _node = null!;
-    private FailSafeUserNode _failSafeNode = null!;
+    private UserNode _failSafeNode = null!;
 
     [GlobalSetup]
     public void Setup()
     {
         _client = new CachemeClient();
         _client.RegisterStorageAsync("local", new Storage("local://tlfu", 10_000)).GetAwaiter().GetResult();
-        _node = new UserNode(42);
+        _node = new UserNode(42, Meta);
         _client.GetAsync(_node).AsTask().GetAwaiter().GetResult();
-        _failSafeNode = new FailSafeUserNode(42);
+        _failSafeNode = new UserNode(42, FailSafeMeta);
         _client.GetAsync(_failSafeNode).AsTask().GetAwaiter().GetResult();
     }
 
@@ -42,25 +42,5 @@ public class GetAsyncLocalHitBenchmarks
     {
         ValueTask<string> pending = _client.GetAsync(_failSafeNode);
         return pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
-    }
-
-    /// <summary>A node whose key is its user id.</summary>
-    public sealed record UserNode(int Id) : CacheNode<string>
-    {
-        public override NodeMeta Meta => GetAsyncLocalHitBenchmarks.Meta;
-
-        public override string Key() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"user:{Id}");
-
-        public override ValueTask<string> LoadAsync(CancellationToken cancellationToken) => ValueTask.FromResult("user");
-    }
-
-    /// <summary>A node whose key is its user id, with a local TTL and fail-safe.</summary>
-    public sealed record FailSafeUserNode(int Id) : CacheNode<string>
-    {
-        public override NodeMeta Meta => GetAsyncLocalHitBenchmarks.FailSafeMeta;
-
-        public override string Key() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"user:{Id}");
-
-        public override ValueTask<string> LoadAsync(CancellationToken cancellationToken) => ValueTask.FromResult("user");
     }
 }
