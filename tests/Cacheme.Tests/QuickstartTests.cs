@@ -40,7 +40,7 @@ public sealed class QuickstartTests
     public async Task The_readme_quickstart_runs_as_written()
     {
         await Cacheme.RegisterStorageAsync("local", new Storage("local://tlfu", size: 10_000));
-        await Cacheme.RegisterStorageAsync("shared", new Storage("local://lru", size: 100_000)); // a remote URL once backends exist
+        await Cacheme.RegisterStorageAsync("shared", new Storage("local://lru", size: 100_000)); // in production a remote tier: "redis://host:6379"
         UserInfo one = await Cacheme.GetAsync(new UserInfoNode(1));
         IReadOnlyList<UserInfo> many = await Cacheme.GetAllAsync([new UserInfoNode(1), new UserInfoNode(2), new UserInfoNode(1)]);
         await Cacheme.InvalidateAsync(new UserInfoNode(1));
