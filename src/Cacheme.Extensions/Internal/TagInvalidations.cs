@@ -17,9 +17,28 @@ internal sealed partial class TagInvalidations(CachemeClient client, IRemoteStor
     private readonly ILogger _logger = client.LoggerFactory.CreateLogger("Cacheme.Hybrid");
 
     /// <summary>The latest invalidation time over <paramref name="tags"/> and <c>*</c>; 0 when none was invalidated.</summary>
-    public async ValueTask<long> LatestAsync(string[]? tags, CancellationToken cancellationToken)
+    public ValueTask<long> LatestAsync(string[]? tags, CancellationToken cancellationToken)
     {
-        long now = shared is null ? 0 : client.TimeProvider.GetTimestamp(); // only the shared tier's times go stale; a clock read costs 20-30 ns
+        if (shared is not null)
+        {
+            return LatestSharedAsync(tags, cancellationToken);
+        }
+
+        // Without a shared tier the times live in this process only: nothing goes stale, nothing is fetched, no clock is read.
+        long latest = KnownTicks(AllTag);
+        foreach (string tag in tags ?? [])
+        {
+            latest = Math.Max(latest, KnownTicks(tag));
+        }
+
+        return new ValueTask<long>(latest);
+    }
+
+    private long KnownTicks(string tag) => _known.TryGetValue(tag, out Known known) ? known.Ticks : 0;
+
+    private async ValueTask<long> LatestSharedAsync(string[]? tags, CancellationToken cancellationToken)
+    {
+        long now = client.TimeProvider.GetTimestamp();
         List<string>? stale = null;
         long latest = Lookup(AllTag, now, ref stale);
         foreach (string tag in tags ?? [])
@@ -70,7 +89,7 @@ internal sealed partial class TagInvalidations(CachemeClient client, IRemoteStor
     private long Lookup(string tag, long now, ref List<string>? stale)
     {
         bool found = _known.TryGetValue(tag, out Known known);
-        if (shared is not null && (!found || client.TimeProvider.GetElapsedTime(known.Fetched, now) >= cacheDuration))
+        if (!found || client.TimeProvider.GetElapsedTime(known.Fetched, now) >= cacheDuration)
         {
             (stale ??= []).Add(tag);
         }
