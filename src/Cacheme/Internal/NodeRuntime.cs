@@ -475,9 +475,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
             return;
         }
 
-        // The coarse clock is read before the precise one (see CoarseExpiry); a fake clock decides every read itself.
-        long coarseFreshUntil = !ReferenceEquals(Time, TimeProvider.System) ? Local.CoarseExpiry.Never
-            : tier.Ttl is { } localTtl ? Local.CoarseExpiry.FreshUntil(Local.CoarseExpiry.Now, localTtl) : long.MaxValue;
+        long coarseFreshUntil = Local.CoarseExpiry.For(Time, tier.Ttl); // before the precise clock: see CoarseExpiry
         long freshUntil = tier.Ttl is { } ttl ? Time.GetUtcNow().UtcTicks + ttl.Ticks : long.MaxValue;
         tier.Local!.Set(node, new StampedValue(value, freshUntil, nsVersion, coarseFreshUntil), StoredTtl(tier));
     }

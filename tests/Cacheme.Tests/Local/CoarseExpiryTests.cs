@@ -27,4 +27,12 @@ public sealed class CoarseExpiryTests
         Assert.Equal(long.MaxValue, CoarseExpiry.FreshUntil(long.MaxValue - 10, TimeSpan.MaxValue));
         Assert.True(CoarseExpiry.IsFresh(CoarseExpiry.FreshUntil(CoarseExpiry.Now, TimeSpan.MaxValue)));
     }
+
+    [Fact]
+    public void Only_the_system_clock_gets_a_coarse_freshness_and_no_ttl_is_fresh_for_ever()
+    {
+        Assert.Equal(CoarseExpiry.Never, CoarseExpiry.For(new ManualTimeProvider(), TimeSpan.FromMinutes(1)));
+        Assert.Equal(long.MaxValue, CoarseExpiry.For(TimeProvider.System, null));
+        Assert.True(CoarseExpiry.IsFresh(CoarseExpiry.For(TimeProvider.System, TimeSpan.FromMinutes(1))));
+    }
 }

@@ -27,7 +27,6 @@ internal sealed class BoundedLocalCache<TKey, TValue> : IThreadPoolWorkItem
     private readonly TimeProvider _time;
     private readonly double _ticksPerTimestamp;
     private readonly MaintenanceMode _mode;
-    private readonly bool _coarseExpiry;
     private readonly Lock _lock = new();
     private int _drainStatus;
     private int _drainsScheduled;
@@ -40,7 +39,6 @@ internal sealed class BoundedLocalCache<TKey, TValue> : IThreadPoolWorkItem
         _time = time;
         _mode = mode;
         _ticksPerTimestamp = (double)TimeSpan.TicksPerSecond / time.TimestampFrequency;
-        _coarseExpiry = ReferenceEquals(time, TimeProvider.System); // a fake clock must decide every expiry itself
         _table = new EntryTable<TKey, TValue>(policy.Capacity, comparer);
         _reads = new StripedReadBuffer<LocalEntry<TKey, TValue>>(Environment.ProcessorCount * 4);
         _wheel = new TimerWheel<TKey, TValue>(Now());
@@ -101,7 +99,7 @@ internal sealed class BoundedLocalCache<TKey, TValue> : IThreadPoolWorkItem
                 return;
             }
 
-            long coarseFreshUntil = _coarseExpiry ? CoarseExpiry.FreshUntil(CoarseExpiry.Now, timeToLive) : CoarseExpiry.Never; // coarse first: see CoarseExpiry
+            long coarseFreshUntil = CoarseExpiry.For(_time, timeToLive); // before the precise clock: see CoarseExpiry
             long now = Now();
             long deadline = timeToLive.Ticks >= LocalEntry<TKey, TValue>.NoExpiry - now ? LocalEntry<TKey, TValue>.NoExpiry - 1 : now + timeToLive.Ticks;
             entry = new TimedLocalEntry<TKey, TValue>(key, value, hash, deadline, coarseFreshUntil);

@@ -36,6 +36,16 @@ internal static class CoarseExpiry
         return certain < long.MaxValue - coarseNow ? coarseNow + certain : long.MaxValue;
     }
 
+    /// <summary>
+    /// Until when a value written now under <paramref name="time"/> with <paramref name="timeToLive"/> (null: none) is
+    /// certainly fresh: <see cref="Never"/> under any clock but <see cref="TimeProvider.System"/>, which must then decide
+    /// every expiry itself. Read it before the precise clock.
+    /// </summary>
+    public static long For(TimeProvider time, TimeSpan? timeToLive) =>
+        !ReferenceEquals(time, TimeProvider.System) ? Never
+        : timeToLive is { } ttl ? FreshUntil(Now, ttl)
+        : long.MaxValue;
+
     /// <summary>Whether an entry certainly fresh until <paramref name="freshUntil"/> is still so by the coarse clock.</summary>
     public static bool IsFresh(long freshUntil) => freshUntil > Now;
 }
