@@ -64,8 +64,8 @@ public sealed class SingleFlightTests
         Flight<string> flight = flights.JoinOrLead("k", out _);
         for (int i = 0; i < 3; i++)
         {
-            flights.JoinOrLead("k", out _);
-            Assert.True(flight.TryDefer());
+            Assert.Same(flight, flights.JoinOrLead("k", defer: true, out _, out bool deferred));
+            Assert.True(deferred);
         }
 
         flight.SetStale("old");
@@ -73,7 +73,9 @@ public sealed class SingleFlightTests
 
         Assert.Equal([(3, false, true, false)], counted); // counted before the task completed, so before any waiter resumed
         Assert.Equal("old", await flight.Task);
-        Assert.False(flight.TryDefer()); // settled: a later joiner counts itself
+        flights.JoinOrLead("k", defer: true, out bool leads, out bool lateDeferred);
+        Assert.False(leads);
+        Assert.False(lateDeferred); // settled: a later joiner counts itself
     }
 
     [Fact]
@@ -82,8 +84,8 @@ public sealed class SingleFlightTests
         var counted = new List<(int Joiners, bool Failed)>();
         var flights = new SingleFlight<string>((_, joiners, failed) => counted.Add((joiners, failed)));
         Flight<string> flight = flights.JoinOrLead("k", out _);
-        flights.JoinOrLead("k", out _);
-        Assert.True(flight.TryDefer());
+        flights.JoinOrLead("k", defer: true, out _, out bool deferred);
+        Assert.True(deferred);
 
         flight.SetException(new InvalidOperationException("down"));
         flight.SetException(new InvalidOperationException("again"));
@@ -96,8 +98,10 @@ public sealed class SingleFlightTests
     public void Without_a_counter_no_joiner_can_defer()
     {
         var flights = new SingleFlight<string>();
-        Flight<string> flight = flights.JoinOrLead("k", out _);
+        flights.JoinOrLead("k", out _);
+        flights.JoinOrLead("k", defer: true, out bool leads, out bool deferred);
 
-        Assert.False(flight.TryDefer());
+        Assert.False(leads);
+        Assert.False(deferred);
     }
 }

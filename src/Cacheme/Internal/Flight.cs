@@ -35,34 +35,29 @@ internal sealed class Flight<T>(string key, Action<Flight<T>, int, bool>? countD
     public int HitTier { get; set; } = -1;
 
     /// <summary>
-    /// Hands this joiner's statistics to the flight: when the flight settles, before any waiter resumes, it passes the
-    /// number of such joiners to its <c>countDeferred</c> callback (with whether it failed), so a joiner with nothing of
-    /// its own to watch can wait on <see cref="Task"/> itself. False once the flight is settling: count yourself.
+    /// Takes a seat for one more waiter; false when the flight was abandoned. With <paramref name="defer"/>, the joiner
+    /// also hands its statistics to the flight when it can (<paramref name="deferred"/>): when the flight settles, before
+    /// any waiter resumes, it passes the number of such joiners to its <c>countDeferred</c> callback (with whether it
+    /// failed), so a joiner with nothing of its own to watch can wait on <see cref="Task"/> itself. Not deferred once the
+    /// flight is settling, or without a callback: the joiner counts itself. One lock for both.
     /// </summary>
-    public bool TryDefer()
+    public bool TryJoin(bool defer, out bool deferred)
     {
         lock (_completion)
         {
-            if (_settled || countDeferred is null)
-            {
-                return false;
-            }
-
-            _deferred++;
-            return true;
-        }
-    }
-
-    public bool TryJoin()
-    {
-        lock (_completion)
-        {
+            deferred = false;
             if (_abandoned)
             {
                 return false;
             }
 
             _waiters++;
+            if (defer && !_settled && countDeferred is not null)
+            {
+                _deferred++;
+                deferred = true;
+            }
+
             return true;
         }
     }

@@ -142,7 +142,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
     /// </summary>
     private ValueTask<T> GetThroughFlight(CacheNode<T> node, NodeLoader<T>? loader, CancellationToken cancellationToken)
     {
-        if (cancellationToken.CanBeCanceled || _hardTimeout is not null || node.Namespace() is not null)
+        if (!SingleFlight<T>.WaitsOnSharedTask(_hardTimeout, cancellationToken) || node.Namespace() is not null)
         {
             return GetThroughFlightAsync(node, loader, cancellationToken);
         }
@@ -157,8 +157,8 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
             return ValueTask.FromException<T>(e);
         }
 
-        Flight<T> flight = _flights.JoinOrLead(key, out bool leader);
-        return !leader && flight.TryDefer()
+        Flight<T> flight = _flights.JoinOrLead(key, defer: true, out bool leader, out bool deferred);
+        return deferred
             ? new ValueTask<T>(flight.Task)
             : WaitForFlightAsync(node, null, loader, flight, leader, cancellationToken);
     }
@@ -194,15 +194,22 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
         return value;
     }
 
-    /// <summary>Counts the joiners a flight waited for without a state machine of their own (<see cref="Flight{T}.TryDefer"/>), as <see cref="CountServed"/> would one by one.</summary>
+    /// <summary>Counts the joiners a flight waited for without a state machine of their own (<see cref="Flight{T}.TryJoin"/>), as each would have.</summary>
     private void CountDeferred(Flight<T> flight, int joiners, bool failed)
     {
         if (failed)
         {
             _counters.Misses.Add(joiners);
-            return;
         }
+        else
+        {
+            CountJoiners(flight, joiners);
+        }
+    }
 
+    /// <summary>Joiners served by a flight are hits (and stale-served when it served a stale value).</summary>
+    private void CountJoiners(Flight<T> flight, int joiners)
+    {
         if (flight.ServedStale)
         {
             _counters.StaleServed.Add(joiners);
@@ -213,16 +220,18 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
 
     private void CountServed(Flight<T> flight, bool leader)
     {
+        if (!leader)
+        {
+            CountJoiners(flight, 1);
+            return;
+        }
+
         if (flight.ServedStale)
         {
             _counters.StaleServed.Increment();
         }
 
-        if (!leader)
-        {
-            _counters.Hits.Increment();
-        }
-        else if (flight.HitTier >= 0)
+        if (flight.HitTier >= 0)
         {
             _counters.TierHit(flight.HitTier);
         }

@@ -4,7 +4,7 @@ namespace CachemeNet.Internal;
 
 /// <summary>The table of in-flight reads by full key: the first caller for a key leads, later callers join.</summary>
 /// <param name="countDeferred">
-/// Counts the joiners that handed their statistics to a flight (<see cref="Flight{T}.TryDefer"/>) when it settles: the
+/// Counts the joiners that handed their statistics to a flight (<see cref="Flight{T}.TryJoin"/>) when it settles: the
 /// flight, how many, and whether it failed. Without it no joiner can defer.
 /// </param>
 internal sealed class SingleFlight<T>(Action<Flight<T>, int, bool>? countDeferred = null)
@@ -14,13 +14,19 @@ internal sealed class SingleFlight<T>(Action<Flight<T>, int, bool>? countDeferre
     public int Count => _flights.Count;
 
     /// <summary>Joins the key's flight, or creates one and makes the caller its leader.</summary>
-    public Flight<T> JoinOrLead(string key, out bool leader)
+    public Flight<T> JoinOrLead(string key, out bool leader) => JoinOrLead(key, defer: false, out leader, out _);
+
+    /// <summary>
+    /// Joins the key's flight, handing the joiner's statistics to it when <paramref name="defer"/> and it still can
+    /// (<paramref name="deferred"/>), or creates one and makes the caller its leader.
+    /// </summary>
+    public Flight<T> JoinOrLead(string key, bool defer, out bool leader, out bool deferred)
     {
         while (true)
         {
             if (_flights.TryGetValue(key, out Flight<T>? existing))
             {
-                if (existing.TryJoin())
+                if (existing.TryJoin(defer, out deferred))
                 {
                     leader = false;
                     return existing;
@@ -35,6 +41,7 @@ internal sealed class SingleFlight<T>(Action<Flight<T>, int, bool>? countDeferre
             if (_flights.TryAdd(key, created))
             {
                 leader = true;
+                deferred = false;
                 return created;
             }
         }
@@ -58,9 +65,12 @@ internal sealed class SingleFlight<T>(Action<Flight<T>, int, bool>? countDeferre
     /// <param name="time">The clock for the limit.</param>
     /// <param name="cancellationToken">The caller's token.</param>
     public ValueTask<T> WaitAsync(Flight<T> flight, TimeSpan? timeout, TimeProvider time, CancellationToken cancellationToken) =>
-        flight.Task.IsCompleted || (!cancellationToken.CanBeCanceled && timeout is null)
+        flight.Task.IsCompleted || WaitsOnSharedTask(timeout, cancellationToken)
             ? new ValueTask<T>(flight.Task) // nothing of the caller's own to watch: wait on the shared task, no state machine per waiter
             : WaitWithTokenAsync(flight, timeout, time, cancellationToken);
+
+    /// <summary>Whether a waiter has nothing of its own to watch (no hard timeout, no token that can cancel), so it can wait on the flight's task itself.</summary>
+    public static bool WaitsOnSharedTask(TimeSpan? timeout, CancellationToken cancellationToken) => timeout is null && !cancellationToken.CanBeCanceled;
 
     private async ValueTask<T> WaitWithTokenAsync(Flight<T> flight, TimeSpan? timeout, TimeProvider time, CancellationToken cancellationToken)
     {
