@@ -27,10 +27,15 @@ internal static class AnchorComparison
         ["p3"] = ("arc-p3.gz", TraceFormat.Arc),
     };
 
-    public static int Run(string anchorsPath, string traceDirectory, HashSet<string>? only, double[]? fixedWindows)
+    public static int Run(string anchorsPath, string traceDirectory, HashSet<string>? only, double[]? fixedWindows, string[]? references = null)
     {
+        references ??= [];
         List<AnchorRow> rows = [.. File.ReadLines(anchorsPath).Skip(1).Where(l => l.Length > 0).Select(AnchorRow.Parse)];
-        Console.WriteLine("trace,size,LRU,ConcurrentLfu,OPT,exact_lru,lru,tlfu,opt,tlfu-max(LRU;CLfu),tlfu-CLfu,row_target" + (fixedWindows is null ? "" : ",best_fixed_window,best_fixed_share"));
+        Console.WriteLine("trace,size,LRU,ConcurrentLfu,OPT,exact_lru,lru,tlfu,opt,tlfu-max(LRU;CLfu),tlfu-CLfu,row_target"
+            + (fixedWindows is null ? "" : ",best_fixed_window,best_fixed_share")
+            + string.Concat(references.Select(r => "," + r)));
+        var referenceOverLfu = new double[references.Length];
+        var referenceMissed = new int[references.Length];
         double sumOverLfu = 0;
         double sumOracleOverLfu = 0;
         int count = 0;
@@ -52,7 +57,7 @@ internal static class AnchorComparison
                 double overBest = tlfu - Math.Max(row.Lru, row.ConcurrentLfu);
                 double overLfu = tlfu - row.ConcurrentLfu;
                 bool met = overBest >= -0.5;
-                string oracle = "";
+                string oracle = ""; // the optional columns
                 if (fixedWindows is not null)
                 {
                     (double best, double share) = fixedWindows
@@ -60,6 +65,14 @@ internal static class AnchorComparison
                         .MaxBy(x => x.Hits);
                     sumOracleOverLfu += best - row.ConcurrentLfu;
                     oracle = string.Create(Invariant, $",{best:F2},{share}");
+                }
+
+                for (int i = 0; i < references.Length; i++)
+                {
+                    double hits = HitRateCommand.Percent(HitRateCommand.Replay(keys, references[i], row.Size, ref nextUses), keys.Length);
+                    referenceOverLfu[i] += hits - row.ConcurrentLfu;
+                    referenceMissed[i] += hits - Math.Max(row.Lru, row.ConcurrentLfu) >= -0.5 ? 0 : 1;
+                    oracle += string.Create(Invariant, $",{hits:F2}");
                 }
 
                 // The anchors were measured on the same traces: a textbook LRU and Bélády's optimum must match them.
@@ -81,6 +94,11 @@ internal static class AnchorComparison
         if (fixedWindows is not null && count > 0)
         {
             Console.WriteLine(string.Create(Invariant, $"# best fixed window per row (oracle over {string.Join('/', fixedWindows)}): average - ConcurrentLfu {sumOracleOverLfu / count:+0.00;-0.00} points"));
+        }
+
+        for (int i = 0; i < references.Length && count > 0; i++)
+        {
+            Console.WriteLine(string.Create(Invariant, $"# reference {references[i]}: average - ConcurrentLfu {referenceOverLfu[i] / count:+0.00;-0.00} points; rows below max(LRU, ConcurrentLfu) - 0.5: {referenceMissed[i]}"));
         }
 
         return 0;

@@ -8,11 +8,13 @@ namespace CachemeNet.Benchmarks.HitRate;
 /// <code>
 /// hitrate --trace FILE --format lirs|arc|corda|keys --sizes 250,500 [--policies tlfu,lru,opt]
 ///     prints "trace,policy,size,requests,hit_ratio" lines (hit ratio in percent); besides the library's policies
-///     (tlfu, tlfu@SHARE, lru) it takes opt (Bélády) and exact-lru (a textbook LRU, the reference lru approximates).
-/// hitrate --anchors ANCHORS.csv [--traces DIR] [--only gli,sprite] [--fixed-windows 0.01,0.2,0.99]
+///     (tlfu, tlfu@SHARE, lru) it takes opt (Bélády), exact-lru (a textbook LRU, the reference lru approximates) and
+///     the reference policies arc and lirs (written from their papers, simulator only).
+/// hitrate --anchors ANCHORS.csv [--traces DIR] [--only gli,sprite] [--fixed-windows 0.01,0.2,0.99] [--references arc,lirs]
 ///     replays every row of ANCHORS.csv with tlfu, lru and opt and prints them beside the reference numbers; with
 ///     --fixed-windows it also replays tlfu with each fixed window share and reports, per row, the best of them (an
-///     oracle bound for any window-tuning method).
+///     oracle bound for any window-tuning method); with --references it adds a column per reference policy and its
+///     average over ConcurrentLfu.
 /// </code>
 /// </summary>
 internal static class HitRateCommand
@@ -20,6 +22,19 @@ internal static class HitRateCommand
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
     public static int Run(string[] args)
+    {
+        try
+        {
+            return RunCore(args);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine(e.Message); // a bad option or policy name: the message says which
+            return 2;
+        }
+    }
+
+    private static int RunCore(string[] args)
     {
         Dictionary<string, string> options = ParseOptions(args);
         if (options.TryGetValue("anchors", out string? anchors))
@@ -29,13 +44,20 @@ internal static class HitRateCommand
             double[]? fixedWindows = options.TryGetValue("fixed-windows", out string? shares)
                 ? [.. shares.Split(',').Select(x => double.Parse(x, Invariant))]
                 : null;
-            return AnchorComparison.Run(anchors, traces, only, fixedWindows);
+            string[]? references = options.TryGetValue("references", out string? names) ? names.Split(',', StringSplitOptions.RemoveEmptyEntries) : null;
+            int[]? noNextUses = null;
+            foreach (string reference in references ?? [])
+            {
+                Replay([1, 2, 1], reference, 2, ref noNextUses); // an unknown name fails here, before any trace is read
+            }
+
+            return AnchorComparison.Run(anchors, traces, only, fixedWindows, references);
         }
 
         if (!options.TryGetValue("trace", out string? trace) || !options.TryGetValue("sizes", out string? sizes))
         {
             Console.Error.WriteLine("usage: hitrate --trace FILE --format lirs|arc|corda|keys --sizes 250,500 [--policies tlfu,lru,opt]");
-            Console.Error.WriteLine("       hitrate --anchors ANCHORS.csv [--traces DIR] [--only gli,sprite] [--fixed-windows 0.01,0.2,0.99]");
+            Console.Error.WriteLine("       hitrate --anchors ANCHORS.csv [--traces DIR] [--only gli,sprite] [--fixed-windows 0.01,0.2,0.99] [--references arc,lirs]");
             return 2;
         }
 
@@ -59,7 +81,7 @@ internal static class HitRateCommand
         return 0;
     }
 
-    /// <summary>Hits of <paramref name="policy"/> (tlfu, tlfu@SHARE, lru, exact-lru or opt) over <paramref name="keys"/> at <paramref name="size"/>.</summary>
+    /// <summary>Hits of <paramref name="policy"/> (tlfu, tlfu@SHARE, lru, exact-lru, arc, lirs or opt) over <paramref name="keys"/> at <paramref name="size"/>.</summary>
     public static long Replay(long[] keys, string policy, int size, ref int[]? nextUses)
     {
         if (policy == "opt")
@@ -71,6 +93,16 @@ internal static class HitRateCommand
         if (policy == "exact-lru")
         {
             return ExactLruSimulator.Hits(keys, size);
+        }
+
+        if (policy == "arc")
+        {
+            return ArcSimulator.Hits(keys, size);
+        }
+
+        if (policy == "lirs")
+        {
+            return LirsSimulator.Hits(keys, size);
         }
 
         return PolicySimulator.Hits(keys, policy, size);

@@ -20,7 +20,7 @@ internal static class PolicySimulator
                 && double.TryParse(policy.AsSpan(5), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double share)
                 && share is >= 0 and <= 1
                 => new WindowTinyLfuPolicy<long, long>(capacity, 0x5DEECE66DUL, share),
-            _ => throw new ArgumentException($"Unknown policy '{policy}'; use tlfu, tlfu@SHARE (a fixed window, 0-1), lru, exact-lru or opt."),
+            _ => throw new ArgumentException($"Unknown policy '{policy}'; use tlfu, tlfu@SHARE (a fixed window, 0-1), lru, exact-lru, arc, lirs or opt."),
         };
         var cache = new BoundedLocalCache<long, long>(evictionPolicy, TimeProvider.System, MaintenanceMode.Synchronous);
         long hits = 0;
