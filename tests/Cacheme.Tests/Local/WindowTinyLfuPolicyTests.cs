@@ -247,6 +247,68 @@ public sealed class WindowTinyLfuPolicyTests
         Assert.True(policy.IsLinked(entries[0]) == readFirst);
     }
 
+    /// <summary>
+    /// Capacity 10 with a one-entry window: keys 0 to 10 are added (ticks 1 to 11) and the first eviction takes 0; 1
+    /// (last used at tick 2) is then probation's victim. Key 0 comes back as a new entry, so the sketch rates it 2
+    /// against the victim's 1, but it is cold and its previous use (tick 1) is older than the victim's.
+    /// </summary>
+    private static (WindowTinyLfuPolicy<int, int> Policy, LocalEntry<int, int>[] Entries, LocalEntry<int, int> Returning) ColdKeyReturns()
+    {
+        (WindowTinyLfuPolicy<int, int> policy, LocalEntry<int, int>[] entries) = Added(10, 0.1, 11);
+        Assert.Same(entries[0], policy.EvictOne());
+        var returning = new LocalEntry<int, int>(0, 0, 0);
+        policy.OnAdd(returning);
+        Assert.Same(entries[10], policy.EvictOne()); // 10 ties the victim (1 against 1) and leaves
+        return (policy, entries, returning);
+    }
+
+    [Fact]
+    public void A_cold_candidate_rated_above_the_victim_is_not_admitted_without_evidence_of_reuse()
+    {
+        (WindowTinyLfuPolicy<int, int> policy, LocalEntry<int, int>[] entries, LocalEntry<int, int> returning) = ColdKeyReturns();
+
+        policy.OnAdd(new LocalEntry<int, int>(20, 20, 20));
+
+        Assert.Same(returning, policy.EvictOne()); // plain TinyLFU would have evicted the victim, 1
+        Assert.True(policy.IsLinked(entries[1]));
+    }
+
+    [Fact]
+    public void A_cold_candidate_read_again_in_the_window_is_admitted_when_rated_above_the_victim()
+    {
+        (WindowTinyLfuPolicy<int, int> policy, LocalEntry<int, int>[] entries, LocalEntry<int, int> returning) = ColdKeyReturns();
+
+        returning.MarkRead();
+        var next = new LocalEntry<int, int>(20, 20, 20);
+        policy.OnAdd(next);
+        Assert.Same(next, policy.EvictOne()); // the read gives the returning key a second chance in the window
+        policy.OnAdd(new LocalEntry<int, int>(21, 21, 21));
+
+        Assert.Same(entries[1], policy.EvictOne());
+        Assert.True(policy.IsLinked(returning));
+    }
+
+    [Fact]
+    public void A_cold_candidate_back_after_a_gap_shorter_than_the_victims_idle_time_is_admitted()
+    {
+        (WindowTinyLfuPolicy<int, int> policy, LocalEntry<int, int>[] entries) = Added(10, 0.1, 11);
+        Assert.Same(entries[0], policy.EvictOne());
+
+        // Key 30 arrives long after the victim (1, tick 2) was last used, leaves on a tie, and comes back at once.
+        var first = new LocalEntry<int, int>(30, 30, 30);
+        policy.OnAdd(first); // tick 12
+        Assert.Same(entries[10], policy.EvictOne());
+        policy.OnAdd(new LocalEntry<int, int>(31, 31, 31)); // tick 13
+        Assert.Same(first, policy.EvictOne()); // 30 ties the victim: 1 against 1
+        var returning = new LocalEntry<int, int>(30, 30, 30);
+        policy.OnAdd(returning); // tick 14: back 2 ticks after its last use; the victim idle for 12
+        Assert.Equal(31, policy.EvictOne().Key); // 31 ties the victim and leaves
+        policy.OnAdd(new LocalEntry<int, int>(32, 32, 32));
+
+        Assert.Same(entries[1], policy.EvictOne());
+        Assert.True(policy.IsLinked(returning));
+    }
+
     [Fact]
     public void Buffers_reads_only_for_the_keys_its_window_search_samples()
     {

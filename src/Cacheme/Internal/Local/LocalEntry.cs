@@ -56,6 +56,19 @@ internal class LocalEntry<TKey, TValue>(TKey key, TValue value, int hash)
     public bool BuffersReads { get; set; }
 
     /// <summary>
+    /// Whether the policy has taken a read of this entry since it was added (written and read under the maintenance
+    /// lock only). W-TinyLFU takes it as evidence of reuse when a cold window candidate competes for the main space.
+    /// </summary>
+    public bool HasBeenRead { get; set; }
+
+    /// <summary>
+    /// The policy's clock when it last saw this entry used: added, replaced, or found read when it looked (written and
+    /// read under the maintenance lock only). W-TinyLFU compares a candidate's reuse gap with the victim's idle time
+    /// by it. With <see cref="HasBeenRead"/> it fits in the object's padding: an entry is no larger for them.
+    /// </summary>
+    public int LastUsed { get; set; }
+
+    /// <summary>
     /// Reads since the policy last looked at this entry, saturating at <see cref="MaxPendingReads"/>. Readers bump it
     /// with a plain store and stop writing once it saturates, so a hot entry's cache line stays shared between reader
     /// cores; the policy takes and clears it under the maintenance lock (<see cref="TakePendingReads"/>). A read that
