@@ -64,7 +64,8 @@ internal class LocalEntry<TKey, TValue>(TKey key, TValue value, int hash)
     /// <summary>
     /// The policy's clock when it last saw this entry used: added, replaced, or found read when it looked (written and
     /// read under the maintenance lock only). W-TinyLFU compares a candidate's reuse gap with the victim's idle time
-    /// by it. With <see cref="HasBeenRead"/> it fits in the object's padding: an entry is no larger for them.
+    /// by it. With <see cref="HasBeenRead"/> it fits in the object's padding when the key is a reference (as the node
+    /// records of Cacheme's tiers are); with a 4-byte key the entry grows from 48 to 56 bytes.
     /// </summary>
     public int LastUsed { get; set; }
 
