@@ -83,25 +83,32 @@ internal static class AnchorComparison
                 sumOverLfu += overLfu;
                 count++;
                 Console.WriteLine(string.Create(Invariant,
-                    $"{row.Trace},{row.Size},{row.Lru:F2},{row.ConcurrentLfu:F2},{row.Opt:F2},{exactLru:F2},{lru:F2},{tlfu:F2},{opt:F2},{overBest:+0.00;-0.00},{overLfu:+0.00;-0.00},{(met ? "met" : "MISSED")}{oracle}"));
+                    $"{row.Trace},{row.Size},{row.Lru:F2},{row.ConcurrentLfu:F2},{row.Opt:F2},{exactLru:F2},{lru:F2},{tlfu:F2},{opt:F2},{Signed(overBest)},{Signed(overLfu)},{(met ? "met" : "MISSED")}{oracle}"));
             }
         }
 
         double average = count == 0 ? 0 : sumOverLfu / count;
-        Console.WriteLine(string.Create(Invariant, $"# rows: {count}; rows below max(LRU, ConcurrentLfu) - 0.5: {missed}; worst margin {worst:+0.00;-0.00} points"));
-        Console.WriteLine(string.Create(Invariant, $"# exact_lru and opt equal the anchors' LRU and OPT on {count - readerChecksFailed} of {count} rows; average lru (CLOCK) - exact_lru: {(count == 0 ? 0 : sumLruOverExact / count):+0.00;-0.00} points"));
-        Console.WriteLine(string.Create(Invariant, $"# average tlfu - ConcurrentLfu: {average:+0.00;-0.00} points (target +2.00: {(average >= 2 ? "met" : "MISSED")})"));
+        Console.WriteLine(string.Create(Invariant, $"# rows: {count}; rows below max(LRU, ConcurrentLfu) - 0.5: {missed}; worst margin {Signed(worst)} points"));
+        Console.WriteLine(string.Create(Invariant, $"# exact_lru and opt equal the anchors' LRU and OPT on {count - readerChecksFailed} of {count} rows; average lru (CLOCK) - exact_lru: {Signed((count == 0 ? 0 : sumLruOverExact / count))} points"));
+        Console.WriteLine(string.Create(Invariant, $"# average tlfu - ConcurrentLfu: {Signed(average)} points (target +2.00: {(average >= 2 ? "met" : "MISSED")})"));
         if (fixedWindows is not null && count > 0)
         {
-            Console.WriteLine(string.Create(Invariant, $"# best fixed window per row (oracle over {string.Join('/', fixedWindows)}): average - ConcurrentLfu {sumOracleOverLfu / count:+0.00;-0.00} points"));
+            Console.WriteLine(string.Create(Invariant, $"# best fixed window per row (oracle over {string.Join('/', fixedWindows)}): average - ConcurrentLfu {Signed(sumOracleOverLfu / count)} points"));
         }
 
         for (int i = 0; i < references.Length && count > 0; i++)
         {
-            Console.WriteLine(string.Create(Invariant, $"# reference {references[i]}: average - ConcurrentLfu {referenceOverLfu[i] / count:+0.00;-0.00} points; rows below max(LRU, ConcurrentLfu) - 0.5: {referenceMissed[i]}"));
+            Console.WriteLine(string.Create(Invariant, $"# reference {references[i]}: average - ConcurrentLfu {Signed(referenceOverLfu[i] / count)} points; rows below max(LRU, ConcurrentLfu) - 0.5: {referenceMissed[i]}"));
         }
 
         return 0;
+    }
+
+    /// <summary>A signed difference with two decimals; one that rounds to zero prints as +0.00, whatever its sign.</summary>
+    private static string Signed(double points)
+    {
+        double rounded = Math.Round(points, 2) + 0.0; // + 0.0 turns -0 into +0
+        return rounded.ToString("+0.00;-0.00;+0.00", Invariant);
     }
 
     /// <summary>Whether the two print the same with two decimals, as ANCHORS.csv does.</summary>

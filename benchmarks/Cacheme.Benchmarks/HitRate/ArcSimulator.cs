@@ -21,17 +21,10 @@ internal static class ArcSimulator
     public static long Hits(long[] trace, int capacity)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
-        var state = new Arc(capacity);
-        long hits = 0;
-        foreach (long key in trace)
-        {
-            hits += state.Request(key) ? 1 : 0;
-        }
-
-        return hits;
+        return ReferencePolicy.Hits(trace, new Arc(capacity));
     }
 
-    private sealed class Arc(int capacity)
+    private sealed class Arc(int capacity) : IReferencePolicy
     {
         private readonly Dictionary<long, (LinkedListNode<long> Node, ArcList List)> _index = new(2 * capacity);
         private readonly LinkedList<long> _t1 = new();

@@ -18,14 +18,7 @@ internal static class LirsSimulator
     public static long Hits(long[] trace, int capacity)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 2);
-        var state = new Lirs(capacity);
-        long hits = 0;
-        foreach (long key in trace)
-        {
-            hits += state.Request(key) ? 1 : 0;
-        }
-
-        return hits;
+        return ReferencePolicy.Hits(trace, new Lirs(capacity));
     }
 
     private sealed class Block(long key)
@@ -41,7 +34,7 @@ internal static class LirsSimulator
         public LinkedListNode<Block>? InQueue { get; set; }
     }
 
-    private sealed class Lirs(int capacity)
+    private sealed class Lirs(int capacity) : IReferencePolicy
     {
         private readonly int _hirMaximum = Math.Max(1, (int)(capacity * HirShare));
         private readonly Dictionary<long, Block> _blocks = [];

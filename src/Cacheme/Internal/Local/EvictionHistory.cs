@@ -46,7 +46,7 @@ internal sealed class EvictionHistory
         }
 
         _newest = Spans - 1;
-        _seed = seed | 1;
+        _seed = (seed * 0xD1B5_4A32_D192_ED03UL) | 1; // not the sketch's seed: its bits and the sketch's counters stay unrelated
     }
 
     /// <summary>Moves to the span holding <paramref name="clock"/>, forgetting the oldest span for each one entered.</summary>
@@ -82,7 +82,7 @@ internal sealed class EvictionHistory
             {
                 if (offset < _span)
                 {
-                    Add(_filters[span], Mix(hash));
+                    Add(_filters[span], SeededHash.Mix(hash, _seed));
                 }
 
                 return; // in this span, or newer than the clock (not expected): nothing older can hold it
@@ -98,7 +98,7 @@ internal sealed class EvictionHistory
     /// </summary>
     public bool TryGetLastUsed(int hash, out int spanStart)
     {
-        ulong mixed = Mix(hash);
+        ulong mixed = SeededHash.Mix(hash, _seed);
         for (int age = 0; age < Spans; age++)
         {
             int span = (_newest - age + Spans) % Spans;
@@ -147,13 +147,4 @@ internal sealed class EvictionHistory
 
     /// <summary>Double hashing: probe i is h1 + i × h2 (h2 odd), masked to the filter's power-of-two length.</summary>
     private uint Bit(ulong mixed, int probe) => ((uint)mixed + ((uint)probe * ((uint)(mixed >> 32) | 1))) & _bitMask;
-
-    private ulong Mix(int hash)
-    {
-        ulong x = ((ulong)(uint)hash ^ _seed) * 0xD1B5_4A32_D192_ED03UL;
-        x ^= x >> 31;
-        x *= 0x9E37_79B9_7F4A_7C15UL;
-        x ^= x >> 29;
-        return x;
-    }
 }

@@ -37,7 +37,7 @@ internal sealed class FrequencySketch
     /// <summary>The estimated recent frequency of <paramref name="hash"/>, 0 to 15.</summary>
     public int Frequency(int hash)
     {
-        ulong mixed = Mix(hash);
+        ulong mixed = SeededHash.Mix(hash, _seed);
         int min = MaxCount;
         for (int depth = 0; depth < 4; depth++)
         {
@@ -51,7 +51,7 @@ internal sealed class FrequencySketch
     /// <summary>Counts one occurrence of <paramref name="hash"/> in each of its four counters that is not saturated.</summary>
     public void Increment(int hash)
     {
-        ulong mixed = Mix(hash);
+        ulong mixed = SeededHash.Mix(hash, _seed);
         bool added = false;
         for (int depth = 0; depth < 4; depth++)
         {
@@ -81,7 +81,7 @@ internal sealed class FrequencySketch
             return;
         }
 
-        ulong mixed = Mix(hash);
+        ulong mixed = SeededHash.Mix(hash, _seed);
         int added = 0;
         for (int depth = 0; depth < 4; depth++)
         {
@@ -117,15 +117,6 @@ internal sealed class FrequencySketch
     {
         Array.Clear(_table);
         _additions = 0;
-    }
-
-    private ulong Mix(int hash)
-    {
-        ulong x = ((ulong)(uint)hash ^ _seed) * 0x9E37_79B9_7F4A_7C15UL;
-        x ^= x >> 29;
-        x *= 0xBF58_476D_1CE4_E5B9UL;
-        x ^= x >> 32;
-        return x;
     }
 
     private (int Index, int Shift) Slot(ulong mixed, int depth)
