@@ -309,6 +309,36 @@ public sealed class WindowTinyLfuPolicyTests
         Assert.True(policy.IsLinked(returning));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_warm_candidate_rated_below_the_victim_is_admitted_if_it_shows_reuse(bool readInWindow)
+    {
+        // Capacity 10 with a one-entry window; after the first eviction 1 is probation's victim, rated 10.
+        (WindowTinyLfuPolicy<int, int> policy, LocalEntry<int, int>[] entries) = Added(10, 0.1, 11);
+        Assert.Same(entries[0], policy.EvictOne());
+        policy.Sketch.Add(1, 9);
+        policy.Sketch.Add(40, 6); // key 40 is warm (7 once added) but rated below the victim
+        var warm = new LocalEntry<int, int>(40, 40, 40);
+        policy.OnAdd(warm);
+        Assert.Same(entries[10], policy.EvictOne()); // 10 ties the victim and leaves; 40 is alone in the window
+        if (readInWindow)
+        {
+            warm.MarkRead();
+            var next = new LocalEntry<int, int>(41, 41, 41);
+            policy.OnAdd(next);
+            Assert.Same(next, policy.EvictOne()); // the read gives 40 a second chance in the window
+        }
+
+        policy.OnAdd(new LocalEntry<int, int>(42, 42, 42));
+        LocalEntry<int, int> evicted = policy.EvictOne();
+
+        // Reuse admits a warm candidate whatever the sketch says; without it, it loses (the flood guard's one-in-128
+        // random admission aside, which this seed does not draw here).
+        Assert.Same(readInWindow ? entries[1] : warm, evicted);
+        Assert.True(policy.Sketch.Frequency(40) < policy.Sketch.Frequency(1));
+    }
+
     [Fact]
     public void Buffers_reads_only_for_the_keys_its_window_search_samples()
     {
