@@ -57,7 +57,7 @@ internal class LocalEntry<TKey, TValue>(TKey key, TValue value, int hash)
 
     /// <summary>
     /// Whether the policy has taken a read of this entry since it was added (written and read under the maintenance
-    /// lock only). W-TinyLFU takes it as evidence of reuse when a cold window candidate competes for the main space.
+    /// lock only). W-TinyLFU takes it as evidence of reuse when a window candidate competes for the main space.
     /// </summary>
     public bool HasBeenRead { get; set; }
 
