@@ -57,14 +57,14 @@ internal static class AnchorComparison
                 double overBest = tlfu - Math.Max(row.Lru, row.ConcurrentLfu);
                 double overLfu = tlfu - row.ConcurrentLfu;
                 bool met = overBest >= -0.5;
-                string oracle = ""; // the optional columns
+                string extraColumns = ""; // the fixed-window oracle and the reference policies, when asked for
                 if (fixedWindows is not null)
                 {
                     (double best, double share) = fixedWindows
                         .Select(w => (Hits: HitRateCommand.Percent(PolicySimulator.Hits(keys, string.Create(Invariant, $"tlfu@{w}"), row.Size), keys.Length), Share: w))
                         .MaxBy(x => x.Hits);
                     sumOracleOverLfu += best - row.ConcurrentLfu;
-                    oracle = string.Create(Invariant, $",{best:F2},{share}");
+                    extraColumns = string.Create(Invariant, $",{best:F2},{share}");
                 }
 
                 for (int i = 0; i < references.Length; i++)
@@ -72,7 +72,7 @@ internal static class AnchorComparison
                     double hits = HitRateCommand.Percent(HitRateCommand.Replay(keys, references[i], row.Size, ref nextUses), keys.Length);
                     referenceOverLfu[i] += hits - row.ConcurrentLfu;
                     referenceMissed[i] += hits - Math.Max(row.Lru, row.ConcurrentLfu) >= -0.5 ? 0 : 1;
-                    oracle += string.Create(Invariant, $",{hits:F2}");
+                    extraColumns += string.Create(Invariant, $",{hits:F2}");
                 }
 
                 // The anchors were measured on the same traces: a textbook LRU and Bélády's optimum must match them.
@@ -83,13 +83,13 @@ internal static class AnchorComparison
                 sumOverLfu += overLfu;
                 count++;
                 Console.WriteLine(string.Create(Invariant,
-                    $"{row.Trace},{row.Size},{row.Lru:F2},{row.ConcurrentLfu:F2},{row.Opt:F2},{exactLru:F2},{lru:F2},{tlfu:F2},{opt:F2},{Signed(overBest)},{Signed(overLfu)},{(met ? "met" : "MISSED")}{oracle}"));
+                    $"{row.Trace},{row.Size},{row.Lru:F2},{row.ConcurrentLfu:F2},{row.Opt:F2},{exactLru:F2},{lru:F2},{tlfu:F2},{opt:F2},{Signed(overBest)},{Signed(overLfu)},{(met ? "met" : "MISSED")}{extraColumns}"));
             }
         }
 
         double average = count == 0 ? 0 : sumOverLfu / count;
         Console.WriteLine(string.Create(Invariant, $"# rows: {count}; rows below max(LRU, ConcurrentLfu) - 0.5: {missed}; worst margin {Signed(worst)} points"));
-        Console.WriteLine(string.Create(Invariant, $"# exact_lru and opt equal the anchors' LRU and OPT on {count - readerChecksFailed} of {count} rows; average lru (CLOCK) - exact_lru: {Signed((count == 0 ? 0 : sumLruOverExact / count))} points"));
+        Console.WriteLine(string.Create(Invariant, $"# exact_lru and opt equal the anchors' LRU and OPT on {count - readerChecksFailed} of {count} rows; average lru (CLOCK) - exact_lru: {Signed(count == 0 ? 0 : sumLruOverExact / count)} points"));
         Console.WriteLine(string.Create(Invariant, $"# average tlfu - ConcurrentLfu: {Signed(average)} points (target +2.00: {(average >= 2 ? "met" : "MISSED")})"));
         if (fixedWindows is not null && count > 0)
         {

@@ -8,8 +8,8 @@ namespace CachemeNet.Internal.Local;
 /// victim's last use: LIRS's test). A cold candidate (an estimate below <see cref="WarmFrequency"/>) needs both, as a
 /// cold key one count above a cold victim is too weak a signal alone; a warm one needs either. To resist hash
 /// flooding (an attacker raising a victim's estimate), a warm candidate that wins neither is still admitted at random
-/// once in 128 times,
-/// and the sketch is seeded per instance. The window's share of the capacity is chosen by a <see cref="MiniatureWindowSearch"/>;
+/// once in 128 times, and the sketch is seeded per instance. The window's share of the capacity is chosen by a
+/// <see cref="MiniatureWindowSearch"/>;
 /// growing only raises the window's limit, and shrinking moves entries out in bounded steps, so resizing a large
 /// cache never stalls one maintenance pass.
 /// </summary>
