@@ -9,7 +9,7 @@ public sealed class MiniatureWindowSearchTests
     {
         var search = new MiniatureWindowSearch(1000, 7);
         Assert.Equal(MiniatureWindowSearch.WindowShares[0], search.WindowShare);
-        Assert.Equal(10, search.WindowTarget);
+        Assert.Equal(1, search.WindowTarget);
     }
 
     [Fact]
@@ -57,7 +57,8 @@ public sealed class MiniatureWindowSearchTests
     [InlineData(1, 1)]
     [InlineData(2, 1)]
     [InlineData(100, 1)]
-    [InlineData(1000, 10)]
+    [InlineData(1000, 1)]
+    [InlineData(10_000, 10)]
     public void The_target_is_at_least_one_entry_and_below_the_capacity(int capacity, int expected)
     {
         var search = new MiniatureWindowSearch(capacity, 7);

@@ -15,7 +15,7 @@ namespace CachemeNet.Internal.Local;
 internal sealed class MiniatureWindowSearch
 {
     /// <summary>The window shares measured, smallest first (the choice when scores tie).</summary>
-    public static readonly double[] WindowShares = [0.01, 0.05, 0.20, 0.50, 0.99];
+    public static readonly double[] WindowShares = [0.001, 0.01, 0.05, 0.20, 0.50, 0.99];
 
     /// <summary>Miniatures are scaled down to between this and twice this many keys.</summary>
     public const int MiniatureCapacity = 512;
