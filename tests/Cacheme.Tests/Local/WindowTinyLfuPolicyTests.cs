@@ -157,6 +157,39 @@ public sealed class WindowTinyLfuPolicyTests
     }
 
     [Fact]
+    public void While_the_window_grows_an_arrival_left_unused_goes_before_main_entries_used_since()
+    {
+        (WindowTinyLfuPolicy<int, int> policy, LocalEntry<int, int>[] main) = Added(100, 0.01, 101);
+        policy.EvictOne();
+        policy.ResizeWindow(99);
+        LocalEntry<int, int>[] unused = [.. Enumerable.Range(200, 10).Select(k => new LocalEntry<int, int>(k, k, k))];
+        foreach (LocalEntry<int, int> entry in unused)
+        {
+            policy.OnAdd(entry);
+            policy.EvictOne(); // the main space's oldest entries go: they are older than the arrivals
+        }
+
+        Assert.All(unused, entry => Assert.True(policy.IsLinked(entry)));
+        int mainLinked = main.Count(policy.IsLinked);
+        for (int key = 300; key < 320; key++)
+        {
+            foreach (LocalEntry<int, int> entry in main.Where(policy.IsLinked))
+            {
+                entry.MarkRead();
+            }
+
+            policy.OnAdd(new LocalEntry<int, int>(key, key, key));
+            policy.EvictOne();
+        }
+
+        // The window still has room, but the unused arrivals are now older than every main entry, and less popular.
+        Assert.True(policy.WindowCount < policy.WindowMaximum);
+        Assert.DoesNotContain(unused, policy.IsLinked);
+        Assert.True(main.Count(policy.IsLinked) >= mainLinked - 1, "main entries used since were evicted"); // one read entry may miss its second chance
+        Assert.Equal(100, policy.Count);
+    }
+
+    [Fact]
     public void A_large_caches_first_eviction_moves_at_most_a_thousand_window_entries()
     {
         // Until the first eviction every entry stays in the window; the overflow then leaves it in bounded steps.

@@ -10,8 +10,9 @@ namespace CachemeNet.Internal.Local;
 /// flooding (an attacker raising a victim's estimate), a warm candidate that wins neither is still admitted at random
 /// once in 128 times, and the sketch is seeded per instance. The window's share of the capacity is chosen by a
 /// <see cref="MiniatureWindowSearch"/>;
-/// growing only raises the window's limit, and shrinking moves entries out in bounded steps, so resizing a large
-/// cache never stalls one maintenance pass.
+/// growing only raises the window's limit (while the window fills up to it, its oldest entry competes with the
+/// probation victim: the older goes unless the sketch rates it higher), and shrinking moves entries out in bounded
+/// steps, so resizing a large cache never stalls one maintenance pass.
 /// </summary>
 internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, TValue>
     where TKey : notnull
@@ -157,6 +158,26 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
                 _candidate = _probation.NextOf(candidate);
                 Promote(candidate);
                 continue;
+            }
+
+            // While the window fills up to a raised limit nothing leaves it through admission, so its oldest entry
+            // competes with the victim directly: the older of the two goes, unless the sketch rates it higher.
+            if (candidate is null && _window.Count < _windowMaximum && _window.First is { } windowOldest
+                && windowOldest.LastUsed - victim.LastUsed < 0)
+            {
+                if (secondChances > 0 && TakeReads(windowOldest))
+                {
+                    secondChances--;
+                    _window.MoveToLast(windowOldest);
+                    continue;
+                }
+
+                if (_sketch.Frequency(windowOldest.Hash) <= _sketch.Frequency(victim.Hash))
+                {
+                    _history.Record(windowOldest.Hash, windowOldest.LastUsed);
+                    _window.Release(windowOldest);
+                    return windowOldest;
+                }
             }
 
             LocalEntry<TKey, TValue> evicted;
@@ -323,6 +344,10 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
     /// the main space sheds its least valuable entries through ordinary eviction (probation's head first, then
     /// protected's), rather than main entries, chosen for their frequency, being moved into an LRU that would flush
     /// them: moving them cost 3.5 points on the p3 trace at 300,000 entries, where the window search changes its mind.
+    /// Until the window is full, nothing leaves it through admission, so <see cref="EvictOne"/> lets the window's
+    /// oldest entry compete with the probation victim (older and no more popular goes): otherwise one-time arrivals
+    /// would sit in the window while the main space's entries in use were evicted (on sprite at 2,000 entries the
+    /// window took 60,000 requests to fill, 0.44 points lost).
     /// </summary>
     private void GrowWindow(int amount)
     {
