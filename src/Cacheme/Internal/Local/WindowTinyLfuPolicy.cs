@@ -134,9 +134,7 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
             if (victim is null)
             {
                 victim = _protected.First ?? _window.First ?? throw new InvalidOperationException("Nothing to evict.");
-                QueueOf(victim).Release(victim);
-                _history.Record(victim.Hash, victim.LastUsed);
-                return victim;
+                return Evict(QueueOf(victim), victim);
             }
 
             // An entry read while on probation is promoted when the policy reaches it, as an access would have done.
@@ -174,9 +172,7 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
 
                 if (_sketch.Frequency(windowOldest.Hash) <= _sketch.Frequency(victim.Hash))
                 {
-                    _history.Record(windowOldest.Hash, windowOldest.LastUsed);
-                    _window.Release(windowOldest);
-                    return windowOldest;
+                    return Evict(_window, windowOldest);
                 }
             }
 
@@ -198,10 +194,16 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
             }
 
             TakeReads(evicted); // its history outlives it
-            _history.Record(evicted.Hash, evicted.LastUsed);
-            _probation.Release(evicted);
-            return evicted;
+            return Evict(_probation, evicted);
         }
+    }
+
+    /// <summary>Unlinks <paramref name="entry"/> from <paramref name="queue"/>, recording its last use in the history first.</summary>
+    private LocalEntry<TKey, TValue> Evict(AccessOrderDeque<TKey, TValue> queue, LocalEntry<TKey, TValue> entry)
+    {
+        _history.Record(entry.Hash, entry.LastUsed);
+        queue.Release(entry);
+        return entry;
     }
 
     public override void Maintain()
