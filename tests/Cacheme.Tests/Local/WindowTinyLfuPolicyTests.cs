@@ -162,7 +162,7 @@ public sealed class WindowTinyLfuPolicyTests
         (WindowTinyLfuPolicy<int, int> policy, LocalEntry<int, int>[] main) = Added(100, 0.01, 101);
         policy.EvictOne();
         policy.ResizeWindow(99);
-        LocalEntry<int, int>[] unused = [.. Enumerable.Range(200, 10).Select(k => new LocalEntry<int, int>(k, k, k))];
+        LocalEntry<int, int>[] unused = Entries(10, first: 200);
         foreach (LocalEntry<int, int> entry in unused)
         {
             policy.OnAdd(entry);
@@ -251,8 +251,8 @@ public sealed class WindowTinyLfuPolicyTests
     public void A_fixed_window_share_outside_0_to_1_is_refused(double share) =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new WindowTinyLfuPolicy<int, int>(100, 11, share));
 
-    private static LocalEntry<int, int>[] Entries(int count) =>
-        [.. Enumerable.Range(0, count).Select(k => new LocalEntry<int, int>(k, k, k))];
+    private static LocalEntry<int, int>[] Entries(int count, int first = 0) =>
+        [.. Enumerable.Range(first, count).Select(k => new LocalEntry<int, int>(k, k, k))];
 
     /// <summary>A policy with a fixed window share and entries 0 to <paramref name="count"/> - 1 added in order.</summary>
     private static (WindowTinyLfuPolicy<int, int> Policy, LocalEntry<int, int>[] Entries) Added(int capacity, double windowShare, int count)
