@@ -190,6 +190,29 @@ public sealed class WindowTinyLfuPolicyTests
     }
 
     [Fact]
+    public void While_protected_has_room_an_entry_read_deep_in_probation_is_promoted_before_it_reaches_the_head()
+    {
+        // Capacity 100, window 1: after the first eviction 1-99 are on probation and protected is empty.
+        (WindowTinyLfuPolicy<int, int> policy, LocalEntry<int, int>[] entries) = Added(100, 0.01, 101);
+        policy.EvictOne();
+        entries[50].MarkRead();
+
+        // Each arrival pushes the window's previous entry out as a candidate, which ties the victim (1 against 1)
+        // and leaves, so probation's head stays where it is.
+        LocalEntry<int, int> previous = entries[100];
+        foreach (LocalEntry<int, int> arrival in Entries(60, first: 1000))
+        {
+            policy.OnAdd(arrival);
+            Assert.Same(previous, policy.EvictOne());
+            previous = arrival;
+        }
+
+        Assert.Same(entries[1], policy.ProbationHead);
+        Assert.Equal(1, policy.ProtectedCount); // 50 was promoted; nothing unread was
+        Assert.True(policy.IsLinked(entries[50]));
+    }
+
+    [Fact]
     public void A_large_caches_first_eviction_moves_at_most_a_thousand_window_entries()
     {
         // Until the first eviction every entry stays in the window; the overflow then leaves it in bounded steps.

@@ -32,6 +32,7 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
     private int _windowMaximum;
     private int _protectedMaximum;
     private LocalEntry<TKey, TValue>? _candidate;
+    private LocalEntry<TKey, TValue>? _sweep; // the probation entry the sweep looks at next; null: probation's head
     private readonly EvictionHistory _history;
     private int _clock; // one tick per added entry; wraps, compared by subtraction
 
@@ -106,6 +107,11 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
             _candidate = queue.NextOf(entry);
         }
 
+        if (entry == _sweep)
+        {
+            _sweep = queue.NextOf(entry);
+        }
+
         queue.Release(entry);
     }
 
@@ -114,6 +120,11 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
         if (existing == _candidate)
         {
             _candidate = replacement;
+        }
+
+        if (existing == _sweep)
+        {
+            _sweep = replacement;
         }
 
         Links.Replace(existing, replacement);
@@ -126,6 +137,8 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
     public override LocalEntry<TKey, TValue> EvictOne()
     {
         MoveWindowOverflowToProbation();
+        SweepProbation();
+
         int secondChances = Math.Min(_probation.Count, StepLimit);
         while (true)
         {
@@ -201,6 +214,11 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
     /// <summary>Unlinks <paramref name="entry"/> from <paramref name="queue"/>, recording its last use in the history first.</summary>
     private LocalEntry<TKey, TValue> Evict(AccessOrderDeque<TKey, TValue> queue, LocalEntry<TKey, TValue> entry)
     {
+        if (entry == _sweep)
+        {
+            _sweep = queue.NextOf(entry);
+        }
+
         _history.Record(entry.Hash, entry.LastUsed);
         queue.Release(entry);
         return entry;
@@ -240,6 +258,7 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
         Links.Clear();
         _history.Clear();
         _candidate = null;
+        _sweep = null;
     }
 
     private bool Admit(LocalEntry<TKey, TValue> candidate, LocalEntry<TKey, TValue> victim)
@@ -293,8 +312,48 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
         return true;
     }
 
+    /// <summary>
+    /// While protected has room, looks at one more probation entry per eviction, walking from the head to the tail
+    /// and around again, and promotes it if it was read since the policy last looked. Without this, an entry read on
+    /// probation is promoted only when it reaches the head; after the window shrinks (probation then holds most of
+    /// the cache) or a phase change, protected refilled only as fast as probation turned over: on p3 at 200,000
+    /// entries it held 1,760 of its 128,000 entries after the search moved the window from 99 % to 20 %, and 56,000
+    /// three chunks of 200,000 requests later (119,000 with the sweep). Measured with `hitrate --anchors`: +1.46 points over ConcurrentLfu
+    /// against +1.43, worst row −1.31 against −1.78 (p3 200,000 +0.47, p3 300,000 +0.83, every other row within
+    /// 0.3); 2, 4 or 8 entries per eviction +1.46, +1.46, +1.45 with one more row missed (gli 1000 at −0.56).
+    /// </summary>
+    private void SweepProbation()
+    {
+        if (_protected.Count >= _protectedMaximum)
+        {
+            return;
+        }
+
+        LocalEntry<TKey, TValue>? entry = _sweep ?? _probation.First;
+        if (entry is null)
+        {
+            return;
+        }
+
+        _sweep = _probation.NextOf(entry);
+        if (TakeReads(entry))
+        {
+            if (entry == _candidate)
+            {
+                _candidate = _sweep;
+            }
+
+            Promote(entry);
+        }
+    }
+
     private void Promote(LocalEntry<TKey, TValue> entry)
     {
+        if (entry == _sweep)
+        {
+            _sweep = _probation.NextOf(entry);
+        }
+
         _probation.Remove(entry);
         _protected.AddLast(entry);
         DemoteFromProtected();
