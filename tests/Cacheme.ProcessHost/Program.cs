@@ -17,7 +17,7 @@ if (args.Length != 3 || args[0] != "serve")
 
 string redis = args[1];
 using ConnectionMultiplexer raw = await ConnectionMultiplexer.ConnectAsync(redis);
-await using var client = new CachemeClient(new CachemeOptions { Prefix = args[2], NamespaceCacheDuration = TimeSpan.FromMinutes(10) });
+await using var client = new CachemeClient(new CachemeOptions { Prefix = args[2], NamespaceCacheDuration = TimeSpan.FromMinutes(10), TierResilience = new TierResilienceOptions { OperationTimeout = TimeSpan.FromSeconds(10) } });
 await client.RegisterStorageAsync("local", new Storage("local://lru", size: 1000));
 await client.RegisterStorageAsync("redis", new Storage($"redis://{redis}"));
 await client.AttachBackplaneAsync(await RedisBackplane.ConnectAsync($"redis://{redis}", $"{args[2]}:invalidations"));

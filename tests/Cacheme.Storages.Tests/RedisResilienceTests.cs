@@ -16,7 +16,7 @@ public sealed class RedisResilienceTests
 
     internal static async Task<CachemeClient> ClientAsync(string prefix, string redisUrl, TierResilienceOptions? resilience = null)
     {
-        var client = new CachemeClient(new CachemeOptions { Prefix = prefix, NamespaceCacheDuration = TimeSpan.FromMinutes(10), TierResilience = resilience ?? new TierResilienceOptions() });
+        var client = new CachemeClient(new CachemeOptions { Prefix = prefix, NamespaceCacheDuration = TimeSpan.FromMinutes(10), TierResilience = resilience ?? TestServers.PatientResilience() });
         await client.RegisterStorageAsync("local", new Storage("local://lru", size: 1000));
         await client.RegisterStorageAsync("redis", new Storage(redisUrl));
         return client;

@@ -49,7 +49,7 @@ public abstract class RemoteStorageContract : IAsyncLifetime
 
     protected async Task<CachemeClient> NewClientAsync(string prefix)
     {
-        var client = new CachemeClient(new CachemeOptions { Prefix = prefix, TimeProvider = Clock, LoggerFactory = Logs });
+        var client = new CachemeClient(new CachemeOptions { Prefix = prefix, TimeProvider = Clock, LoggerFactory = Logs, TierResilience = TestServers.PatientResilience() });
         _clients.Add(client);
         await client.RegisterStorageAsync("local", new Storage("local://lru", 1000));
         await client.RegisterStorageAsync("remote", DescribeStorage());

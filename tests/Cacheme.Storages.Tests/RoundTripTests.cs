@@ -178,7 +178,7 @@ public sealed class RoundTripTests : IAsyncLifetime
 
     private async Task<CachemeClient> ClientAsync(Storage storage)
     {
-        var client = new CachemeClient(new CachemeOptions { Prefix = _prefix });
+        var client = new CachemeClient(new CachemeOptions { Prefix = _prefix, TierResilience = TestServers.PatientResilience() });
         _clients.Add(client);
         await client.RegisterStorageAsync("local", new Storage("local://lru", 1000));
         await client.RegisterStorageAsync("remote", storage);

@@ -14,6 +14,13 @@ public static class TestServers
 
     public static string MySql => Require("CACHEME_TEST_MYSQL");
 
+    /// <summary>
+    /// Tier resilience for tests that are not about timeouts: the default 500 ms per remote operation is a production
+    /// setting, and on a shared 2-core CI machine, while another test starts a process, one Redis round trip has taken
+    /// longer (a refresh's invalidation timed out in a clean-clone run), failing a test about something else.
+    /// </summary>
+    public static TierResilienceOptions PatientResilience() => new() { OperationTimeout = TimeSpan.FromSeconds(10) };
+
     /// <summary>Polls <paramref name="condition"/> until it holds or the deadline passes (then fails with <paramref name="what"/>).</summary>
     public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? deadline = null)
     {
