@@ -268,7 +268,7 @@ public sealed class BoundedLocalCacheTests
     [Fact]
     public void Reads_reach_the_policy_through_the_buffer_only_for_entries_it_asks_to_buffer()
     {
-        var policy = new EvenKeysBufferedPolicy(100);
+        var policy = new EvenKeysBufferedPolicy<int>(100);
         var cache = new BoundedLocalCache<int, int>(policy, new ManualTimeProvider(), MaintenanceMode.Synchronous);
         for (int key = 0; key < 10; key++)
         {
@@ -289,7 +289,7 @@ public sealed class BoundedLocalCacheTests
     [Fact]
     public void A_full_read_buffer_wakes_no_maintenance_thread_and_the_next_write_drains_it()
     {
-        var policy = new EvenKeysBufferedPolicy(100);
+        var policy = new EvenKeysBufferedPolicy<int>(100);
         var cache = new BoundedLocalCache<int, int>(policy, new ManualTimeProvider(), MaintenanceMode.ThreadPool);
         cache.Set(2, 2, null);
         for (int i = 0; i < 10 * StripedReadBuffer<LocalEntry<int, int>>.StripeLength; i++)
@@ -304,8 +304,48 @@ public sealed class BoundedLocalCacheTests
         Assert.Equal(StripedReadBuffer<LocalEntry<int, int>>.StripeLength, policy.Accessed.Count);
     }
 
-    /// <summary>A FIFO that buffers the reads of even keys only and records which reads reached it.</summary>
-    private sealed class EvenKeysBufferedPolicy : EvictionPolicy<int, int>
+    [Fact]
+    public void An_update_without_a_ttl_writes_a_reference_value_in_place_and_counts_as_a_use()
+    {
+        var policy = new EvenKeysBufferedPolicy<string>(100);
+        var cache = new BoundedLocalCache<int, string>(policy, new ManualTimeProvider(), MaintenanceMode.Synchronous);
+        cache.Set(2, "a", null);
+
+        cache.Set(2, "b", null);
+
+        Assert.Empty(policy.Replaced); // the entry stayed; the policy was not called under the lock
+        Assert.True(cache.TryGet(2, out string? value));
+        Assert.Equal("b", value);
+        cache.Set(4, "c", null); // a write drains the buffered uses first
+        Assert.Equal([2, 2], policy.Accessed); // the update, then the read
+        Assert.Equal(2, cache.Count);
+    }
+
+    [Fact]
+    public void An_update_that_changes_the_ttl_or_holds_a_value_type_replaces_the_entry()
+    {
+        var time = new ManualTimeProvider();
+        var policy = new EvenKeysBufferedPolicy<string>(100);
+        var cache = new BoundedLocalCache<int, string>(policy, time, MaintenanceMode.Synchronous);
+        cache.Set(2, "a", TimeSpan.FromSeconds(10));
+        cache.Set(2, "b", null); // drops the TTL
+        cache.Set(2, "c", TimeSpan.FromSeconds(10)); // adds one
+        time.Advance(TimeSpan.FromSeconds(11));
+
+        Assert.Equal([2, 2], policy.Replaced);
+        Assert.False(cache.TryGet(2, out _));
+
+        var ints = new EvenKeysBufferedPolicy<int>(100);
+        var values = new BoundedLocalCache<int, int>(ints, time, MaintenanceMode.Synchronous);
+        values.Set(2, 1, null);
+        values.Set(2, 2, null);
+        Assert.Equal([2], ints.Replaced);
+        Assert.True(values.TryGet(2, out int latest));
+        Assert.Equal(2, latest);
+    }
+
+    /// <summary>A FIFO that buffers the reads of even keys only and records which reads and replacements reached it.</summary>
+    private sealed class EvenKeysBufferedPolicy<TValue> : EvictionPolicy<int, TValue>
     {
         public EvenKeysBufferedPolicy(int capacity)
             : base(capacity)
@@ -315,23 +355,29 @@ public sealed class BoundedLocalCacheTests
 
         public List<int> Accessed { get; } = [];
 
+        public List<int> Replaced { get; } = [];
+
         public override int Count => Queue.Count;
 
-        private AccessOrderDeque<int, int> Queue { get; }
+        private AccessOrderDeque<int, TValue> Queue { get; }
 
         public override bool BuffersReadsOf(int hash) => hash % 2 == 0;
 
-        public override void OnAdd(LocalEntry<int, int> entry) => Queue.AddNew(entry);
+        public override void OnAdd(LocalEntry<int, TValue> entry) => Queue.AddNew(entry);
 
-        public override void OnAccess(LocalEntry<int, int> entry) => Accessed.Add(entry.Key);
+        public override void OnAccess(LocalEntry<int, TValue> entry) => Accessed.Add(entry.Key);
 
-        public override void OnRemove(LocalEntry<int, int> entry) => Queue.Release(entry);
+        public override void OnRemove(LocalEntry<int, TValue> entry) => Queue.Release(entry);
 
-        public override void OnReplace(LocalEntry<int, int> existing, LocalEntry<int, int> replacement) => Links.Replace(existing, replacement);
-
-        public override LocalEntry<int, int> EvictOne()
+        public override void OnReplace(LocalEntry<int, TValue> existing, LocalEntry<int, TValue> replacement)
         {
-            LocalEntry<int, int> victim = Queue.First!;
+            Replaced.Add(existing.Key);
+            Links.Replace(existing, replacement);
+        }
+
+        public override LocalEntry<int, TValue> EvictOne()
+        {
+            LocalEntry<int, TValue> victim = Queue.First!;
             Queue.Release(victim);
             return victim;
         }

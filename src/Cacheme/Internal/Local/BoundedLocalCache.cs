@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 
 namespace CachemeNet.Internal.Local;
 
@@ -10,7 +11,8 @@ namespace CachemeNet.Internal.Local;
 /// striped buffer, which the next write drains (reads past a full stripe are dropped, so a read-only phase never
 /// wakes a maintenance thread).
 /// Writes, removals and the draining of those buffers run under one maintenance lock, which owns the eviction
-/// policy and the timer wheel. New keys are linked and the excess evicted before they become visible, so the
+/// policy and the timer wheel, except an update of a live key without a TTL to a value of reference type, which
+/// writes the value in place (<see cref="LocalEntry{TKey, TValue}.Overwrite"/>) and counts as a use. New keys are linked and the excess evicted before they become visible, so the
 /// table never holds more than the capacity.
 /// </summary>
 internal sealed class BoundedLocalCache<TKey, TValue> : IThreadPoolWorkItem
@@ -64,12 +66,7 @@ internal sealed class BoundedLocalCache<TKey, TValue> : IThreadPoolWorkItem
         {
             if (entry is not TimedLocalEntry<TKey, TValue> timed || CoarseExpiry.IsFresh(timed.CoarseFreshUntil) || timed.Deadline > Now())
             {
-                entry.MarkRead();
-                if (entry.BuffersReads)
-                {
-                    RecordRead(entry);
-                }
-
+                CountUse(entry);
                 value = entry.Value;
                 return true;
             }
@@ -85,6 +82,16 @@ internal sealed class BoundedLocalCache<TKey, TValue> : IThreadPoolWorkItem
     public void Set(TKey key, TValue value, TimeSpan? ttl)
     {
         ArgumentNullException.ThrowIfNull(key);
+        if (ttl is null && LocalEntry<TKey, TValue>.CanOverwrite && _table.Find(key) is { } live && live is not TimedLocalEntry<TKey, TValue>)
+        {
+            // An update that changes neither the TTL nor the entry's shape writes the value in place, without the lock:
+            // to the policy the write is a use, as a read is. If the entry is being evicted or removed meanwhile, this
+            // update simply came first.
+            live.Overwrite(value);
+            CountUse(live);
+            return;
+        }
+
         int hash = _table.HashOf(key);
         LocalEntry<TKey, TValue> entry;
         if (ttl is not { } timeToLive)
@@ -189,6 +196,17 @@ internal sealed class BoundedLocalCache<TKey, TValue> : IThreadPoolWorkItem
         {
             Volatile.Write(ref _drainStatus, Idle);
             MaintainLocked();
+        }
+    }
+
+    /// <summary>Counts a read or an in-place write on the entry, and buffers it if the policy asked for this key's reads.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void CountUse(LocalEntry<TKey, TValue> entry)
+    {
+        entry.MarkRead();
+        if (entry.BuffersReads)
+        {
+            RecordRead(entry);
         }
     }
 

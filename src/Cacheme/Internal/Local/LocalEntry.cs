@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+
 namespace CachemeNet.Internal.Local;
 
 /// <summary>Which access-order queue an entry is linked into.</summary>
@@ -17,10 +20,11 @@ internal enum EntryQueue : byte
 }
 
 /// <summary>
-/// One immutable key/value pair, which is also its own node in the cache's hash table (<see cref="EntryTable{TKey, TValue}"/>),
+/// One key/value pair, which is also its own node in the cache's hash table (<see cref="EntryTable{TKey, TValue}"/>),
 /// so an entry costs one object; its access-order links are kept apart, in the policy's <see cref="AccessOrderLinks{TKey, TValue}"/>,
-/// so the maintenance thread relinking it never writes the cache line readers read. Updating a key replaces the whole entry, so a
-/// reader never sees a torn value. An entry with a TTL is a <see cref="TimedLocalEntry{TKey, TValue}"/>, which adds its
+/// so the maintenance thread relinking it never writes the cache line readers read. Updating a key writes a reference-type value
+/// in place (<see cref="Overwrite"/>: a reference is written whole) when the TTL stays absent, and otherwise replaces
+/// the whole entry, so a reader never sees a torn value. An entry with a TTL is a <see cref="TimedLocalEntry{TKey, TValue}"/>, which adds its
 /// expiry and timer-wheel links; entries without one do not pay for them.
 /// </summary>
 internal class LocalEntry<TKey, TValue>(TKey key, TValue value, int hash)
@@ -34,7 +38,14 @@ internal class LocalEntry<TKey, TValue>(TKey key, TValue value, int hash)
 
     public TKey Key { get; } = key;
 
-    public TValue Value { get; } = value;
+    private TValue _value = value;
+
+    /// <summary>
+    /// The value. Written once at construction, or by <see cref="Overwrite"/> when <typeparamref name="TValue"/> is a
+    /// reference type (a reference is written whole, so a reader never sees a torn value); an entry whose value type
+    /// could tear is replaced instead.
+    /// </summary>
+    public TValue Value => _value;
 
     /// <summary>The key's hash from the cache's comparer, computed once on write.</summary>
     public int Hash { get; } = hash;
@@ -88,6 +99,19 @@ internal class LocalEntry<TKey, TValue>(TKey key, TValue value, int hash)
     public const int MaxPendingReads = 15;
 
     private byte _pendingReads;
+
+    /// <summary>Whether <see cref="Overwrite"/> may be used: <typeparamref name="TValue"/> is a reference type, written whole.</summary>
+    public static bool CanOverwrite => !typeof(TValue).IsValueType;
+
+    /// <summary>
+    /// Replaces the value in place, without the maintenance lock (only when <see cref="CanOverwrite"/>). The store has
+    /// release semantics, so a reader that sees the new reference also sees the object it points to fully built.
+    /// </summary>
+    public void Overwrite(TValue value)
+    {
+        Debug.Assert(CanOverwrite, "A value type could tear; replace the entry instead.");
+        Volatile.Write(ref Unsafe.As<TValue, object?>(ref _value), value);
+    }
 
     /// <summary>Counts a read (lock-free; no write once saturated).</summary>
     public void MarkRead()
