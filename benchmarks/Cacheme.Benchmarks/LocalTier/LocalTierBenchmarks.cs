@@ -3,8 +3,9 @@ using BenchmarkDotNet.Attributes;
 namespace CachemeNet.Benchmarks.LocalTier;
 
 /// <summary>
-/// Local-tier latency: TryGet hit, TryGet miss, Set (update) and a 90/10 read/write mix over Zipf(0.9) keys, on 1
-/// and 2 threads, for tlfu, lru, ConcurrentDictionary and MemoryCache. Each invocation runs
+/// Local-tier latency: TryGet hit, TryGet miss, Set (update), a 90/10 read/write mix over Zipf(0.9) keys, and
+/// cache-aside over a longer Zipf(0.9) stream (read; on a miss, set: inserts that evict), on 1 and 2 threads, for
+/// tlfu, lru, ConcurrentDictionary and MemoryCache (the last two unbounded: they never evict). Each invocation runs
 /// <see cref="OperationsPerThread"/> operations per thread; times are per operation.
 /// Run: <c>dotnet run -c Release --project benchmarks/Cacheme.Benchmarks -- bench --filter '*LocalTierBenchmarks*' --job short</c>
 /// </summary>
@@ -14,11 +15,14 @@ public class LocalTierBenchmarks
     public const int OperationsPerThread = 1 << 14;
     private const int Capacity = 10_000;
     private const int KeySpace = 100_000;
+    private const int CacheAsideRounds = 32;
 
     private CacheUnderTest _cache = null!;
     private int[] _hitKeys = null!;
     private int[] _missKeys = null!;
     private int[] _zipfKeys = null!;
+    private int[] _cacheAsideKeys = null!;
+    private int _cacheAsideRound;
     private object[] _boxedKeys = null!;
     private readonly object _value = new();
 
@@ -42,6 +46,7 @@ public class LocalTierBenchmarks
 
         _hitKeys = [.. Enumerable.Range(0, OperationsPerThread * 2).Select(_ => random.Next(Capacity / 2))];
         _missKeys = [.. Enumerable.Range(0, OperationsPerThread * 2).Select(_ => KeySpace + random.Next(KeySpace))];
+        _cacheAsideKeys = ZipfKeys(random, KeySpace, 0.9, OperationsPerThread * 2 * CacheAsideRounds);
     }
 
     [Benchmark(OperationsPerInvoke = OperationsPerThread)]
@@ -80,6 +85,34 @@ public class LocalTierBenchmarks
 
         return found;
     }, _zipfKeys);
+
+    /// <summary>
+    /// Read, and on a miss set: each invocation takes the next slice of a 1M-request stream, so unlike the mix it keeps
+    /// missing (the bounded caches hold 10,000 of the 100,000 keys) and its sets are inserts that evict.
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = OperationsPerThread)]
+    public int CacheAside()
+    {
+        int offset = _cacheAsideRound++ % CacheAsideRounds * OperationsPerThread * 2;
+        return Run((cache, keys, value, from) =>
+        {
+            int found = 0;
+            for (int i = offset + from; i < offset + from + OperationsPerThread; i++)
+            {
+                int key = keys[i];
+                if (cache.TryGet(key, out _))
+                {
+                    found++;
+                }
+                else
+                {
+                    cache.Set(key, value);
+                }
+            }
+
+            return found;
+        }, _cacheAsideKeys);
+    }
 
     private static int ReadAll(CacheUnderTest cache, int[] keys, object value, int from)
     {
