@@ -208,7 +208,9 @@ public sealed class BoundedLocalCacheTests
 
         string? Worker(int owner)
         {
-            // Each thread writes only its own keys (so it knows their latest version) and reads everyone's.
+            // Each thread writes only its own keys (so it knows their latest version) and reads everyone's. A set of
+            // a live key writes the value in place without the lock (Versioned is a class), racing the other thread's
+            // inserts, which evict: a lost in-place update shows up as a stale version read back.
             var latest = new long[KeysPerThread];
             var random = new Random(owner);
             start.SignalAndWait();
