@@ -12,8 +12,8 @@ namespace CachemeNet.Internal.Local;
 /// wakes a maintenance thread).
 /// Writes, removals and the draining of those buffers run under one maintenance lock, which owns the eviction
 /// policy and the timer wheel, except an update of a live key without a TTL to a value of reference type, which
-/// writes the value in place (<see cref="LocalEntry{TKey, TValue}.Overwrite"/>) and counts as a use. New keys are linked and the excess evicted before they become visible, so the
-/// table never holds more than the capacity.
+/// writes the value in place (<see cref="LocalEntry{TKey, TValue}.Overwrite"/>) and counts as a use. New keys are
+/// linked and the excess evicted before they become visible, so the table never holds more than the capacity.
 /// </summary>
 internal sealed class BoundedLocalCache<TKey, TValue> : IThreadPoolWorkItem
     where TKey : notnull
@@ -82,7 +82,8 @@ internal sealed class BoundedLocalCache<TKey, TValue> : IThreadPoolWorkItem
     public void Set(TKey key, TValue value, TimeSpan? ttl)
     {
         ArgumentNullException.ThrowIfNull(key);
-        if (ttl is null && LocalEntry<TKey, TValue>.CanOverwrite && _table.Find(key) is { } live && live is not TimedLocalEntry<TKey, TValue>)
+        int hash = _table.HashOf(key);
+        if (ttl is null && LocalEntry<TKey, TValue>.CanOverwrite && _table.Find(key, hash) is { } live && live is not TimedLocalEntry<TKey, TValue>)
         {
             // An update that changes neither the TTL nor the entry's shape writes the value in place, without the lock:
             // to the policy the write is a use, as a read is. If the entry is being evicted or removed meanwhile, this
@@ -92,7 +93,6 @@ internal sealed class BoundedLocalCache<TKey, TValue> : IThreadPoolWorkItem
             return;
         }
 
-        int hash = _table.HashOf(key);
         LocalEntry<TKey, TValue> entry;
         if (ttl is not { } timeToLive)
         {

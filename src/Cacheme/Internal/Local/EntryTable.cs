@@ -43,9 +43,12 @@ internal sealed class EntryTable<TKey, TValue>
 
     /// <summary>Finds the entry of <paramref name="key"/> without taking a lock.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public LocalEntry<TKey, TValue>? Find(TKey key)
+    public LocalEntry<TKey, TValue>? Find(TKey key) => Find(key, HashOf(key));
+
+    /// <summary>Finds the entry of <paramref name="key"/>, whose <see cref="HashOf"/> is <paramref name="hash"/>, without taking a lock.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public LocalEntry<TKey, TValue>? Find(TKey key, int hash)
     {
-        int hash = HashOf(key);
         while (true)
         {
             int version = Volatile.Read(ref _version);
