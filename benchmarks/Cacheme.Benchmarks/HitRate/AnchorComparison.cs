@@ -6,7 +6,7 @@ namespace CachemeNet.Benchmarks.HitRate;
 /// Replays every row of ANCHORS.csv with this library's tlfu and lru and the simulator's exact LRU and opt, printing
 /// them beside the reference numbers (exact LRU and opt must equal the anchors' LRU and OPT, which checks the trace
 /// readers), then checks the targets: on every row tlfu ≥ max(LRU, ConcurrentLfu) − 0.5, and on
-/// average tlfu ≥ ConcurrentLfu + 2. With fixed window shares it adds, per row, the best hit ratio of tlfu with any
+/// average tlfu ≥ ConcurrentLfu + 2 (tlfu seeded with the first of the seeds; each further seed adds a summary line). With fixed window shares it adds, per row, the best hit ratio of tlfu with any
 /// of those fixed windows: what a perfect window-tuning method could reach with that admission and sketch.
 /// </summary>
 internal static class AnchorComparison
@@ -27,9 +27,12 @@ internal static class AnchorComparison
         ["p3"] = ("arc-p3.gz", TraceFormat.Arc),
     };
 
-    public static int Run(string anchorsPath, string traceDirectory, HashSet<string>? only, double[]? fixedWindows, string[]? references = null)
+    public static int Run(string anchorsPath, string traceDirectory, HashSet<string>? only, double[]? fixedWindows, string[]? references = null, ulong[]? seeds = null)
     {
         references ??= [];
+        seeds ??= [PolicySimulator.DefaultSeed];
+        var seedOverLfu = new double[seeds.Length];
+        var seedMissed = new int[seeds.Length];
         List<AnchorRow> rows = [.. File.ReadLines(anchorsPath).Skip(1).Where(l => l.Length > 0).Select(AnchorRow.Parse)];
         Console.WriteLine("trace,size,LRU,ConcurrentLfu,OPT,exact_lru,lru,tlfu,opt,tlfu-max(LRU;CLfu),tlfu-CLfu,row_target"
             + (fixedWindows is null ? "" : ",best_fixed_window,best_fixed_share")
@@ -52,16 +55,23 @@ internal static class AnchorComparison
             {
                 double exactLru = HitRateCommand.Percent(HitRateCommand.Replay(keys, "exact-lru", row.Size, ref nextUses), keys.Length);
                 double lru = HitRateCommand.Percent(HitRateCommand.Replay(keys, "lru", row.Size, ref nextUses), keys.Length);
-                double tlfu = HitRateCommand.Percent(HitRateCommand.Replay(keys, "tlfu", row.Size, ref nextUses), keys.Length);
+                double tlfu = HitRateCommand.Percent(HitRateCommand.Replay(keys, "tlfu", row.Size, ref nextUses, seeds[0]), keys.Length);
                 double opt = HitRateCommand.Percent(HitRateCommand.Replay(keys, "opt", row.Size, ref nextUses), keys.Length);
                 double overBest = tlfu - Math.Max(row.Lru, row.ConcurrentLfu);
                 double overLfu = tlfu - row.ConcurrentLfu;
                 bool met = overBest >= -0.5;
+                for (int i = 0; i < seeds.Length; i++)
+                {
+                    double seeded = i == 0 ? tlfu : HitRateCommand.Percent(PolicySimulator.Hits(keys, "tlfu", row.Size, seeds[i]), keys.Length);
+                    seedOverLfu[i] += seeded - row.ConcurrentLfu;
+                    seedMissed[i] += seeded - Math.Max(row.Lru, row.ConcurrentLfu) >= -0.5 ? 0 : 1;
+                }
+
                 string extraColumns = ""; // the fixed-window oracle and the reference policies, when asked for
                 if (fixedWindows is not null)
                 {
                     (double best, double share) = fixedWindows
-                        .Select(w => (Hits: HitRateCommand.Percent(PolicySimulator.Hits(keys, string.Create(Invariant, $"tlfu@{w}"), row.Size), keys.Length), Share: w))
+                        .Select(w => (Hits: HitRateCommand.Percent(PolicySimulator.Hits(keys, string.Create(Invariant, $"tlfu@{w}"), row.Size, seeds[0]), keys.Length), Share: w))
                         .MaxBy(x => x.Hits);
                     sumOracleOverLfu += best - row.ConcurrentLfu;
                     extraColumns = string.Create(Invariant, $",{best:F2},{share}");
@@ -94,6 +104,16 @@ internal static class AnchorComparison
         if (fixedWindows is not null && count > 0)
         {
             Console.WriteLine(string.Create(Invariant, $"# best fixed window per row (oracle over {string.Join('/', fixedWindows)}): average - ConcurrentLfu {Signed(sumOracleOverLfu / count)} points"));
+        }
+
+        if (seeds.Length > 1 && count > 0)
+        {
+            for (int i = 0; i < seeds.Length; i++)
+            {
+                Console.WriteLine(string.Create(Invariant, $"# tlfu with seed {seeds[i]}: average - ConcurrentLfu {Signed(seedOverLfu[i] / count)} points; rows below max(LRU, ConcurrentLfu) - 0.5: {seedMissed[i]}"));
+            }
+
+            Console.WriteLine(string.Create(Invariant, $"# tlfu over {seeds.Length} seeds: average - ConcurrentLfu {Signed(seedOverLfu.Sum() / seeds.Length / count)} points; rows missed {seedMissed.Average():F1} on average, {seedMissed.Max()} at most"));
         }
 
         for (int i = 0; i < references.Length && count > 0; i++)

@@ -6,7 +6,7 @@ namespace CachemeNet.Benchmarks.HitRate;
 /// <summary>
 /// The <c>hitrate</c> command.
 /// <code>
-/// hitrate --trace FILE --format lirs|arc|corda|keys --sizes 250,500 [--policies tlfu,lru,opt]
+/// hitrate --trace FILE --format lirs|arc|corda|keys --sizes 250,500 [--policies tlfu,lru,opt] [--seed N]
 ///     prints "trace,policy,size,requests,hit_ratio" lines (hit ratio in percent); besides the library's policies
 ///     (tlfu, tlfu@SHARE, lru) it takes opt (Bélády), exact-lru (a textbook LRU, the reference lru approximates) and
 ///     the reference policies arc and lirs (written from their papers, simulator only).
@@ -14,7 +14,8 @@ namespace CachemeNet.Benchmarks.HitRate;
 ///     replays every row of ANCHORS.csv with tlfu, lru and opt and prints them beside the reference numbers; with
 ///     --fixed-windows it also replays tlfu with each fixed window share and reports, per row, the best of them (an
 ///     oracle bound for any window-tuning method); with --references it adds a column per reference policy and its
-///     average over ConcurrentLfu.
+///     average over ConcurrentLfu; with --seeds A,B,C the table is tlfu seeded with A, and a summary line per seed
+///     gives the average and the rows missed with that seed (the library seeds each cache at random).
 /// </code>
 /// </summary>
 internal static class HitRateCommand
@@ -51,19 +52,28 @@ internal static class HitRateCommand
                 Replay([1, 2, 1], reference, 2, ref noNextUses); // an unknown name fails here, before any trace is read
             }
 
-            return AnchorComparison.Run(anchors, traces, only, fixedWindows, references);
+            ulong[] seeds = options.TryGetValue("seeds", out string? seedList)
+                ? [.. seedList.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(ParseSeed)]
+                : [PolicySimulator.DefaultSeed];
+            if (seeds.Length == 0)
+            {
+                throw new ArgumentException("--seeds needs at least one seed.");
+            }
+
+            return AnchorComparison.Run(anchors, traces, only, fixedWindows, references, seeds);
         }
 
         if (!options.TryGetValue("trace", out string? trace) || !options.TryGetValue("sizes", out string? sizes))
         {
-            Console.Error.WriteLine("usage: hitrate --trace FILE --format lirs|arc|corda|keys --sizes 250,500 [--policies tlfu,lru,opt]");
-            Console.Error.WriteLine("       hitrate --anchors ANCHORS.csv [--traces DIR] [--only gli,sprite] [--fixed-windows 0.01,0.2,0.99] [--references arc,lirs]");
+            Console.Error.WriteLine("usage: hitrate --trace FILE --format lirs|arc|corda|keys --sizes 250,500 [--policies tlfu,lru,opt] [--seed N]");
+            Console.Error.WriteLine("       hitrate --anchors ANCHORS.csv [--traces DIR] [--only gli,sprite] [--fixed-windows 0.01,0.2,0.99] [--references arc,lirs] [--seeds A,B,C]");
             return 2;
         }
 
         TraceFormat format = TraceReader.ParseFormat(options.GetValueOrDefault("format") ?? "lirs");
         string[] policies = (options.GetValueOrDefault("policies") ?? "tlfu,lru,opt").Split(',', StringSplitOptions.RemoveEmptyEntries);
         long[] keys = TraceReader.Read(trace, format);
+        ulong seed = options.TryGetValue("seed", out string? seedText) ? ParseSeed(seedText) : PolicySimulator.DefaultSeed;
         string name = TraceName(trace);
         Console.WriteLine("trace,policy,size,requests,hit_ratio");
         int[]? nextUses = null;
@@ -72,7 +82,7 @@ internal static class HitRateCommand
             foreach (string policy in policies)
             {
                 var clock = Stopwatch.StartNew();
-                long hits = Replay(keys, policy, size, ref nextUses);
+                long hits = Replay(keys, policy, size, ref nextUses, seed);
                 Console.WriteLine(string.Create(Invariant, $"{name},{policy},{size},{keys.Length},{Percent(hits, keys.Length):F2}"));
                 Console.Error.WriteLine(string.Create(Invariant, $"  ({policy} at {size}: {clock.Elapsed.TotalSeconds:F2} s)"));
             }
@@ -81,8 +91,11 @@ internal static class HitRateCommand
         return 0;
     }
 
-    /// <summary>Hits of <paramref name="policy"/> (tlfu, tlfu@SHARE, lru, exact-lru, arc, lirs or opt) over <paramref name="keys"/> at <paramref name="size"/>.</summary>
-    public static long Replay(long[] keys, string policy, int size, ref int[]? nextUses)
+    /// <summary>
+    /// Hits of <paramref name="policy"/> (tlfu, tlfu@SHARE, lru, exact-lru, arc, lirs or opt) over <paramref name="keys"/>
+    /// at <paramref name="size"/>; <paramref name="seed"/> seeds tlfu.
+    /// </summary>
+    public static long Replay(long[] keys, string policy, int size, ref int[]? nextUses, ulong seed = PolicySimulator.DefaultSeed)
     {
         if (policy == "opt")
         {
@@ -105,10 +118,14 @@ internal static class HitRateCommand
             return LirsSimulator.Hits(keys, size);
         }
 
-        return PolicySimulator.Hits(keys, policy, size);
+        return PolicySimulator.Hits(keys, policy, size, seed);
     }
 
     public static double Percent(long hits, long requests) => requests == 0 ? 0 : 100.0 * hits / requests;
+
+    private static ulong ParseSeed(string text) => ulong.TryParse(text, NumberStyles.None, Invariant, out ulong seed)
+        ? seed
+        : throw new ArgumentException($"A seed is a non-negative integer, got '{text}'.");
 
     private static string TraceName(string path)
     {

@@ -9,17 +9,23 @@ namespace CachemeNet.Benchmarks.HitRate;
 /// </summary>
 internal static class PolicySimulator
 {
-    /// <summary>Hits of <paramref name="policy"/>: <c>lru</c>, <c>tlfu</c>, or <c>tlfu@0.2</c> (tlfu with a fixed 20 % window).</summary>
-    public static long Hits(long[] trace, string policy, int capacity)
+    /// <summary>The seed of tlfu's sketch, history and window search unless another is asked for.</summary>
+    public const ulong DefaultSeed = 0x5DEECE66DUL;
+
+    /// <summary>
+    /// Hits of <paramref name="policy"/>: <c>lru</c>, <c>tlfu</c>, or <c>tlfu@0.2</c> (tlfu with a fixed 20 % window);
+    /// tlfu's hashing is seeded with <paramref name="seed"/> (the library draws one at random per cache).
+    /// </summary>
+    public static long Hits(long[] trace, string policy, int capacity, ulong seed = DefaultSeed)
     {
         EvictionPolicy<long, long> evictionPolicy = policy switch
         {
             "lru" => new LruPolicy<long, long>(capacity),
-            "tlfu" => new WindowTinyLfuPolicy<long, long>(capacity, 0x5DEECE66DUL),
+            "tlfu" => new WindowTinyLfuPolicy<long, long>(capacity, seed),
             _ when policy.StartsWith("tlfu@", StringComparison.Ordinal)
                 && double.TryParse(policy.AsSpan(5), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double share)
                 && share is >= 0 and <= 1
-                => new WindowTinyLfuPolicy<long, long>(capacity, 0x5DEECE66DUL, share),
+                => new WindowTinyLfuPolicy<long, long>(capacity, seed, share),
             _ => throw new ArgumentException($"Unknown policy '{policy}'; use tlfu, tlfu@SHARE (a fixed window, 0-1), lru, exact-lru, arc, lirs or opt."),
         };
         var cache = new BoundedLocalCache<long, long>(evictionPolicy, TimeProvider.System, MaintenanceMode.Synchronous);

@@ -122,4 +122,29 @@ public sealed class FrequencySketchTests
     [Fact]
     public void Add_refuses_a_negative_count() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new FrequencySketch(64, 5).Add(1, -1));
+
+    [Fact]
+    public void A_minimum_width_widens_a_small_sketch_but_keeps_its_aging()
+    {
+        var narrow = new FrequencySketch(100, 3);
+        var wide = new FrequencySketch(100, 3, minimumSlots: 4096);
+        Assert.Equal(128, narrow.Slots);
+        Assert.Equal(4096, wide.Slots);
+        Assert.Equal(narrow.SampleSize, wide.SampleSize); // still ten increments per entry of capacity
+
+        // 900 one-time keys (below the 1,000 that age the sketch): the narrow table fills up, the wide one stays sparse.
+        for (int key = 0; key < 900; key++)
+        {
+            narrow.Increment(key);
+            wide.Increment(key);
+        }
+
+        int narrowOvercounts = Enumerable.Range(10_000, 1000).Count(k => narrow.Frequency(k) > 0);
+        int wideOvercounts = Enumerable.Range(10_000, 1000).Count(k => wide.Frequency(k) > 0);
+        Assert.True(wideOvercounts * 10 < narrowOvercounts, $"unseen keys counted: {wideOvercounts} of 1000 wide, {narrowOvercounts} narrow");
+    }
+
+    [Fact]
+    public void A_minimum_width_below_one_slot_is_refused() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FrequencySketch(64, 5, minimumSlots: 0));
 }

@@ -18,6 +18,17 @@ public sealed class WindowTinyLfuPolicyTests
         return false;
     }
 
+    [Theory]
+    [InlineData(100, 4096, 1_000)]
+    [InlineData(4096, 4096, 40_960)]
+    [InlineData(100_000, 131_072, 1_000_000)]
+    public void A_small_cache_gets_a_wider_sketch_that_ages_by_its_own_capacity(int capacity, int slots, int sampleSize)
+    {
+        var policy = new WindowTinyLfuPolicy<int, int>(capacity, 11);
+        Assert.Equal(slots, policy.Sketch.Slots);
+        Assert.Equal(sampleSize, policy.Sketch.SampleSize);
+    }
+
     [Fact]
     public void A_scan_of_one_time_keys_does_not_flush_frequently_used_keys()
     {

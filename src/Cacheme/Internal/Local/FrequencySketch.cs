@@ -19,17 +19,28 @@ internal sealed class FrequencySketch
     private readonly ulong _seed;
     private int _additions;
 
-    /// <param name="capacity">The cache capacity; the sketch holds 16 counters per entry, rounded up to a power of two.</param>
+    /// <param name="capacity">
+    /// The cache capacity; the sketch holds 16 counters per entry, rounded up to a power of two, and ages after ten
+    /// increments per entry.
+    /// </param>
     /// <param name="seed">Random seed that keys the hash mixing.</param>
-    public FrequencySketch(int capacity, ulong seed)
+    /// <param name="minimumSlots">
+    /// The fewest 64-bit slots (of sixteen counters each) the table has, whatever the capacity: a small cache's sketch
+    /// can be wider than its capacity asks, for fewer collisions, while it still ages after ten increments per entry.
+    /// </param>
+    public FrequencySketch(int capacity, ulong seed, int minimumSlots = 8)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
-        int length = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(capacity, 8, 1 << 28));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(minimumSlots);
+        int length = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(Math.Max(capacity, minimumSlots), 8, 1 << 28));
         _table = new long[length];
         _tableMask = length - 1;
         _seed = seed | 1;
         SampleSize = (int)Math.Min(10L * capacity, int.MaxValue);
     }
+
+    /// <summary>The table's 64-bit slots, sixteen 4-bit counters each.</summary>
+    public int Slots => _table.Length;
 
     /// <summary>The number of counted increments after which every counter is halved.</summary>
     public int SampleSize { get; }
