@@ -72,8 +72,8 @@ internal static class HitRateCommand
 
         TraceFormat format = TraceReader.ParseFormat(options.GetValueOrDefault("format") ?? "lirs");
         string[] policies = (options.GetValueOrDefault("policies") ?? "tlfu,lru,opt").Split(',', StringSplitOptions.RemoveEmptyEntries);
+        ulong seed = options.TryGetValue("seed", out string? seedText) ? ParseSeed(seedText) : PolicySimulator.DefaultSeed; // fails before the trace is read
         long[] keys = TraceReader.Read(trace, format);
-        ulong seed = options.TryGetValue("seed", out string? seedText) ? ParseSeed(seedText) : PolicySimulator.DefaultSeed;
         string name = TraceName(trace);
         Console.WriteLine("trace,policy,size,requests,hit_ratio");
         int[]? nextUses = null;
