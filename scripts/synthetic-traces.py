@@ -11,6 +11,14 @@ Seeded, so the same Python version writes the same files (measured with Python 3
                     50,000 requests) and uniform noise over 100,000 keys
   junkloop          2,000 one-time keys, then a 500-key loop 200 times
   looprand          300,000 requests alternating between a 600-key loop and uniform noise over 100,000 keys
+  scanzipf          1M requests, Zipf(0.9) over 50,000 keys; in every fourth block of 50,000 requests every other
+                    request is a one-time key (a batch job scanning past the hot set)
+  sliding           1M requests uniform over a 3,000-key range that moves up one key every 20 requests (recency:
+                    a key is read for 60,000 requests, then never again)
+  cdn               1M requests, half of them one-time keys, half Zipf(0.7) over 200,000 keys
+  burst             1M requests: 30 % new keys, 30 % repeats of a recent new key (2-3,000 requests later, at most
+                    5,000 pending), 40 % Zipf(1.0) over 20,000 keys
+  zipfloop          1M requests alternating between a 7,500-key loop and Zipf(0.8) over 100,000 keys
 """
 import bisect
 import os
@@ -38,6 +46,67 @@ def loops(requests, first_key, noise_seed, phase_length=None, prefix=()):
     return out
 
 
+def zipf_sampler(n, s, rng):
+    cumulative, total = [], 0.0
+    for rank in range(1, n + 1):
+        total += 1 / rank ** s
+        cumulative.append(total)
+    order = list(range(n))
+    rng.shuffle(order)
+    return lambda: order[bisect.bisect_left(cumulative, rng.random() * total)]
+
+
+def scanzipf(rng):
+    hot, scan, out = zipf_sampler(50_000, 0.9, rng), 10_000_000, []
+    for i in range(1_000_000):
+        if (i // 50_000) % 4 == 3 and i % 2 == 0:
+            out.append(scan)
+            scan += 1
+        else:
+            out.append(hot())
+    return out
+
+
+def sliding(rng):
+    return [rng.randrange(i // 20, i // 20 + 3_000) for i in range(1_000_000)]
+
+
+def cdn(rng):
+    popular, unique, out = zipf_sampler(200_000, 0.7, rng), 20_000_000, []
+    for _ in range(1_000_000):
+        if rng.random() < 0.5:
+            out.append(unique)
+            unique += 1
+        else:
+            out.append(popular())
+    return out
+
+
+def burst(rng):
+    popular, new, pending, out = zipf_sampler(20_000, 1.0, rng), 30_000_000, [], []
+    for i in range(1_000_000):
+        r = rng.random()
+        if r < 0.3:
+            out.append(new)
+            pending.append(new)
+            new += 1
+        elif r < 0.6 and pending:
+            j = rng.randrange(len(pending))
+            out.append(pending[j])
+            if rng.random() < 0.3:
+                pending.pop(j)
+            if len(pending) > 5_000:
+                pending.pop(0)
+        else:
+            out.append(popular())
+    return out
+
+
+def zipfloop(rng):
+    popular = zipf_sampler(100_000, 0.8, rng)
+    return [40_000_000 + (i // 2) % 7_500 if i % 2 == 0 else popular() for i in range(1_000_000)]
+
+
 def main(outdir):
     os.makedirs(outdir, exist_ok=True)
     traces = {
@@ -47,6 +116,11 @@ def main(outdir):
         "loopshift": loops(400_000, 20_000, 3, phase_length=50_000, prefix=range(500_000, 502_000)),
         "junkloop": list(range(2_000)) + [k for _ in range(200) for k in range(10_000, 10_500)],
         "looprand": loops(300_000, 20_000, 3),
+        "scanzipf": scanzipf(random.Random(11)),
+        "sliding": sliding(random.Random(12)),
+        "cdn": cdn(random.Random(13)),
+        "burst": burst(random.Random(14)),
+        "zipfloop": zipfloop(random.Random(15)),
     }
     for name, keys in traces.items():
         with open(os.path.join(outdir, name + ".keys"), "w") as f:
