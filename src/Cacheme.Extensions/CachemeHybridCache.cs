@@ -29,6 +29,9 @@ public sealed class CachemeHybridCache : HybridCache
     private readonly TagInvalidations _tags;
     private readonly ConcurrentDictionary<DefinitionKey, Definition> _definitions = new();
     private readonly Lock _building = new();
+    private readonly HashSet<Type> _plainNamed = []; // value types whose definition has the plain name {NodeName}:{type}; under _building
+    private DefaultDefinition?[] _defaultDefinitions = []; // per value type (TypeSlot), for calls without entry options
+    private static int s_typeSlots;
 
     /// <summary>Creates the cache over <paramref name="client"/>, whose storages named in <paramref name="options"/> must be registered.</summary>
     /// <param name="client">The Cacheme client.</param>
@@ -50,7 +53,7 @@ public sealed class CachemeHybridCache : HybridCache
     public CachemeClient Client => _client;
 
     /// <inheritdoc />
-    public override async ValueTask<T> GetOrCreateAsync<TState, T>(
+    public override ValueTask<T> GetOrCreateAsync<TState, T>(
         string key,
         TState state,
         Func<TState, CancellationToken, ValueTask<T>> factory,
@@ -64,20 +67,41 @@ public sealed class CachemeHybridCache : HybridCache
         NodeDefinition<HybridEntry<T>>? definition = DefinitionFor<T>(options);
         if (definition is null)
         {
-            return await factory(state, cancellationToken).ConfigureAwait(false);
+            return factory(state, cancellationToken);
         }
 
-        // The factory travels as state, so a local hit allocates only the node (no closure, no delegate).
+        // The factory travels as state, so a local hit allocates only the node (no closure, no delegate), and a read that
+        // completes at once (a local hit, tags unchanged) returns without an async state machine.
         CacheNode<HybridEntry<T>> node = definition.Create(key, NeverLoaded<T>.Loader);
         var load = new FactoryCall<TState, T>(this, state, factory, tagList);
-        HybridEntry<T> entry = await _client.GetAsync(node, load, FactoryCall<TState, T>.Load, cancellationToken).ConfigureAwait(false);
-        if (entry.CreatedTicks <= await _tags.LatestAsync(entry.Tags, cancellationToken).ConfigureAwait(false))
+        ValueTask<HybridEntry<T>> read = _client.GetAsync(node, load, FactoryCall<TState, T>.Load, cancellationToken);
+        if (read.IsCompletedSuccessfully)
         {
-            entry = await _client.RefreshAsync(node, load, FactoryCall<TState, T>.Load, cancellationToken).ConfigureAwait(false);
+            HybridEntry<T> entry = read.Result;
+            ValueTask<long> latest = _tags.LatestAsync(entry.Tags, cancellationToken);
+            if (!latest.IsCompletedSuccessfully)
+            {
+                return CheckTagsAsync(entry, latest, node, load, cancellationToken);
+            }
+
+            return entry.CreatedTicks > latest.Result ? new ValueTask<T>(entry.Value) : ReloadAsync(node, load, cancellationToken);
         }
 
-        return entry.Value;
+        return ReadAsync(read, node, load, cancellationToken);
     }
+
+    private async ValueTask<T> ReadAsync<TState, T>(ValueTask<HybridEntry<T>> read, CacheNode<HybridEntry<T>> node, FactoryCall<TState, T> load, CancellationToken cancellationToken)
+    {
+        HybridEntry<T> entry = await read.ConfigureAwait(false);
+        return await CheckTagsAsync(entry, _tags.LatestAsync(entry.Tags, cancellationToken), node, load, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Returns the entry's value unless one of its tags was invalidated at or after it was created; then reloads it.</summary>
+    private async ValueTask<T> CheckTagsAsync<TState, T>(HybridEntry<T> entry, ValueTask<long> latest, CacheNode<HybridEntry<T>> node, FactoryCall<TState, T> load, CancellationToken cancellationToken) =>
+        entry.CreatedTicks > await latest.ConfigureAwait(false) ? entry.Value : await ReloadAsync(node, load, cancellationToken).ConfigureAwait(false);
+
+    private async ValueTask<T> ReloadAsync<TState, T>(CacheNode<HybridEntry<T>> node, FactoryCall<TState, T> load, CancellationToken cancellationToken) =>
+        (await _client.RefreshAsync(node, load, FactoryCall<TState, T>.Load, cancellationToken).ConfigureAwait(false)).Value;
 
     /// <inheritdoc />
     public override async ValueTask SetAsync<T>(string key, T value, HybridCacheEntryOptions? options = null, IEnumerable<string>? tags = null, CancellationToken cancellationToken = default)
@@ -138,6 +162,34 @@ public sealed class CachemeHybridCache : HybridCache
 
     private NodeDefinition<HybridEntry<T>>? DefinitionFor<T>(HybridCacheEntryOptions? options)
     {
+        if (options is not null)
+        {
+            return FindDefinition<T>(options);
+        }
+
+        // Calls without entry options (the commonest) skip the lookup by options: one array read per value type.
+        HybridCacheEntryOptions defaults = _options.DefaultEntryOptions;
+        int slot = TypeSlot<T>.Index;
+        DefaultDefinition?[] known = Volatile.Read(ref _defaultDefinitions);
+        if (slot < known.Length && known[slot] is { } cached && ReferenceEquals(cached.Defaults, defaults))
+        {
+            return (NodeDefinition<HybridEntry<T>>?)cached.Node;
+        }
+
+        NodeDefinition<HybridEntry<T>>? found = FindDefinition<T>(null);
+        lock (_building)
+        {
+            var grown = new DefaultDefinition?[Math.Max(_defaultDefinitions.Length, slot + 1)];
+            Array.Copy(_defaultDefinitions, grown, _defaultDefinitions.Length);
+            grown[slot] = new DefaultDefinition(defaults, found);
+            Volatile.Write(ref _defaultDefinitions, grown);
+        }
+
+        return found;
+    }
+
+    private NodeDefinition<HybridEntry<T>>? FindDefinition<T>(HybridCacheEntryOptions? options)
+    {
         HybridCacheEntryOptions defaults = _options.DefaultEntryOptions;
         HybridCacheEntryFlags flags = options?.Flags ?? defaults.Flags ?? HybridCacheEntryFlags.None;
         if ((flags & HybridCacheEntryFlags.DisableUnderlyingData) != 0)
@@ -193,8 +245,10 @@ public sealed class CachemeHybridCache : HybridCache
             caches.Add(new Cache(_options.SharedStorage!, sharedTtl));
         }
 
+        // The first definition under the default options gets the plain name; any other (entry options, or default options
+        // replaced after use) is named by its TTLs, so names stay unique within the client.
         string name = $"{_options.NodeName}:{TypeName(typeof(T))}";
-        if (!isDefault)
+        if (!isDefault || !_plainNamed.Add(typeof(T)))
         {
             name += $"[local={key.LocalTtl?.ToString() ?? "off"},shared={key.SharedTtl?.ToString() ?? "off"}]";
         }
@@ -239,6 +293,15 @@ public sealed class CachemeHybridCache : HybridCache
     }
 
     private readonly record struct DefinitionKey(Type Type, TimeSpan? LocalTtl, TimeSpan? SharedTtl);
+
+    /// <summary>The definition used without entry options, and the default options it was chosen under (null: no tier, the factory is called directly).</summary>
+    private sealed record DefaultDefinition(HybridCacheEntryOptions Defaults, object? Node);
+
+    /// <summary>A small index per value type, for <see cref="_defaultDefinitions"/>.</summary>
+    private static class TypeSlot<T>
+    {
+        public static readonly int Index = Interlocked.Increment(ref s_typeSlots) - 1;
+    }
 
     private sealed record Definition(object Node, Func<string, CancellationToken, ValueTask> Invalidate);
 }

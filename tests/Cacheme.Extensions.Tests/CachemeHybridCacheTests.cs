@@ -240,6 +240,35 @@ public sealed class CachemeHybridCacheTests
     }
 
     [Fact]
+    public async Task Calls_without_entry_options_follow_default_options_replaced_after_first_use()
+    {
+        var time = new ManualTimeProvider();
+        var shared = new RecordingRemoteStorage(time);
+        CachemeHybridCacheOptions options = null!;
+        await using Instance app = await Instance.CreateAsync(time, shared, o => options = o);
+        var factory = new Factory();
+        Assert.Equal("v#1", await app.Cache.GetOrCreateAsync("k", "v", factory.CreateAsync));
+        Assert.Equal("v#1", await app.Cache.GetOrCreateAsync("k", "v", factory.CreateAsync)); // remembered definition: a hit
+
+        // Without any tier the factory runs on every call; the definition remembered for option-less calls must not hide that.
+        HybridCacheEntryOptions original = options.DefaultEntryOptions;
+        options.DefaultEntryOptions = new HybridCacheEntryOptions { Flags = HybridCacheEntryFlags.DisableDistributedCache | HybridCacheEntryFlags.DisableLocalCache };
+        Assert.Equal("v#2", await app.Cache.GetOrCreateAsync("k", "v", factory.CreateAsync));
+        Assert.Equal("v#3", await app.Cache.GetOrCreateAsync("k", "v", factory.CreateAsync));
+
+        // Back to the first defaults: their definition and its entry. Other TTLs as defaults: a definition of their own, named
+        // by its TTLs (the plain name is taken), reading the shared tier's entry. Another value type: its own definition.
+        options.DefaultEntryOptions = original;
+        Assert.Equal("v#1", await app.Cache.GetOrCreateAsync("k", "v", factory.CreateAsync));
+        options.DefaultEntryOptions = new HybridCacheEntryOptions { Expiration = TimeSpan.FromMinutes(7) };
+        Assert.Equal("v#1", await app.Cache.GetOrCreateAsync("k", "v", factory.CreateAsync));
+        Assert.Equal(7, await app.Cache.GetOrCreateAsync("n", 7, static (n, _) => ValueTask.FromResult(n)));
+        Assert.Equal(
+            ["hybrid:Int32", "hybrid:String", "hybrid:String[local=00:07:00,shared=00:07:00]"],
+            app.Client.AllStats().Select(s => s.Node).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Flags_leave_out_tiers_and_DisableUnderlyingData_is_refused()
     {
         var time = new ManualTimeProvider();

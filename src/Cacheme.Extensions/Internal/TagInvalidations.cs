@@ -15,6 +15,7 @@ internal sealed partial class TagInvalidations(CachemeClient client, IRemoteStor
 
     private readonly ConcurrentDictionary<string, Known> _known = new(StringComparer.Ordinal);
     private readonly ILogger _logger = client.LoggerFactory.CreateLogger("Cacheme.Hybrid");
+    private volatile bool _anyInvalidated; // in this process; set after the first invalidation is recorded
 
     /// <summary>The latest invalidation time over <paramref name="tags"/> and <c>*</c>; 0 when none was invalidated.</summary>
     public ValueTask<long> LatestAsync(string[]? tags, CancellationToken cancellationToken)
@@ -24,7 +25,13 @@ internal sealed partial class TagInvalidations(CachemeClient client, IRemoteStor
             return LatestSharedAsync(tags, cancellationToken);
         }
 
-        // Without a shared tier the times live in this process only: nothing goes stale, nothing is fetched, no clock is read.
+        // Without a shared tier the times live in this process only: nothing goes stale, nothing is fetched, no clock is read,
+        // and until a tag is first invalidated there is nothing to look up.
+        if (!_anyInvalidated)
+        {
+            return new ValueTask<long>(0);
+        }
+
         long latest = KnownTicks(AllTag);
         foreach (string tag in tags ?? [])
         {
@@ -78,6 +85,7 @@ internal sealed partial class TagInvalidations(CachemeClient client, IRemoteStor
     {
         long ticks = client.TimeProvider.GetUtcNow().UtcTicks;
         _known.AddOrUpdate(tag, new Known(ticks, client.TimeProvider.GetTimestamp()), (_, old) => new Known(Math.Max(old.Ticks, ticks), old.Fetched));
+        _anyInvalidated = true;
         if (shared is not null)
         {
             var bytes = new byte[8];
