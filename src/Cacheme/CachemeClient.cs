@@ -372,6 +372,11 @@ public sealed partial class CachemeClient : IAsyncDisposable
     internal NodeRuntime<T> Runtime<T>(CacheNode<T> node)
     {
         object definition = node.Definition;
+        if (definition is NodeDefinition<T> { Runtime: { } remembered } && ReferenceEquals(remembered.Client, this))
+        {
+            return remembered;
+        }
+
         if (_runtimes.TryGetValue(definition, out NodeRuntime? found))
         {
             return (NodeRuntime<T>)found;
@@ -419,6 +424,10 @@ public sealed partial class CachemeClient : IAsyncDisposable
             _names.TryAdd(name, definition);
             var runtime = new NodeRuntime<T>(this, name, nodeType, meta, tiers);
             _runtimes[definition] = runtime;
+            if (definition is NodeDefinition<T> { Runtime: null } firstServed)
+            {
+                firstServed.Runtime = runtime;
+            }
             return runtime;
         }
     }

@@ -1,3 +1,5 @@
+using CachemeNet.Internal;
+
 namespace CachemeNet;
 
 /// <summary>
@@ -15,6 +17,9 @@ public sealed class NodeDefinition<T>
 
     /// <summary>The node's name, as shown in statistics.</summary>
     public string Name { get; }
+
+    /// <summary>The runtime of the client that served this definition first, so reads skip the client's runtime lookup.</summary>
+    internal NodeRuntime<T>? Runtime { get; set; }
 
     /// <summary>The node's configuration.</summary>
     public NodeMeta Meta { get; }

@@ -453,6 +453,27 @@ public sealed class CachemeClientTests
     }
 
     [Fact]
+    public async Task A_definition_built_on_one_client_and_read_through_another_uses_each_clients_own_tiers_and_stats()
+    {
+        await using var built = await TestChain.CreateAsync();
+        await using var other = await TestChain.CreateAsync();
+        NodeDefinition<string> definition = built.Client.BuildNode<string>("shared-def", new NodeMeta { Caches = [new Cache("remote", null)] });
+        int loads = 0;
+        ValueTask<string> Load(CancellationToken _) => ValueTask.FromResult($"n{Interlocked.Increment(ref loads)}");
+
+        // The definition remembers the runtime of the client that served it first; another client must not take it.
+        Assert.Equal("n1", await built.Client.GetAsync(definition.Create("k", Load)));
+        Assert.Equal("n2", await other.Client.GetAsync(definition.Create("k", Load)));
+        Assert.Equal("n1", await built.Client.GetAsync(definition.Create("k", Load)));
+        Assert.Equal("n2", await other.Client.GetAsync(definition.Create("k", Load)));
+
+        Assert.Single(built.Remote.Keys);
+        Assert.Single(other.Remote.Keys);
+        Assert.Equal((2, 1), (built.Client.Stats(definition).RequestCount, built.Client.Stats(definition).HitCount));
+        Assert.Equal((2, 1), (other.Client.Stats(definition).RequestCount, other.Client.Stats(definition).HitCount));
+    }
+
+    [Fact]
     public async Task Nodes_lists_the_node_types_served()
     {
         await using var chain = await TestChain.CreateAsync();

@@ -74,6 +74,9 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
 
     public override void ForgetFlight(string key) => _flights.Forget(key);
 
+    /// <summary>The client this runtime belongs to.</summary>
+    public CachemeClient Client => _client;
+
     private ILogger Logger => _client.Logger;
 
     private TimeProvider Time => _client.TimeProvider;
