@@ -26,15 +26,20 @@ import random
 import sys
 
 
-def zipf(n, s, m, seed, shift=0):
-    rng = random.Random(seed)
+def zipf_sampler(n, s, rng):
+    """A function drawing Zipf(s) keys from 0..n-1, in a shuffled order of popularity."""
     cumulative, total = [], 0.0
     for rank in range(1, n + 1):
         total += 1 / rank ** s
         cumulative.append(total)
     order = list(range(n))
     rng.shuffle(order)
-    return [order[bisect.bisect_left(cumulative, rng.random() * total)] + shift for _ in range(m)]
+    return lambda: order[bisect.bisect_left(cumulative, rng.random() * total)]
+
+
+def zipf(n, s, m, seed, shift=0):
+    sample = zipf_sampler(n, s, random.Random(seed))
+    return [sample() + shift for _ in range(m)]
 
 
 def loops(requests, first_key, noise_seed, phase_length=None, prefix=()):
@@ -46,25 +51,20 @@ def loops(requests, first_key, noise_seed, phase_length=None, prefix=()):
     return out
 
 
-def zipf_sampler(n, s, rng):
-    cumulative, total = [], 0.0
-    for rank in range(1, n + 1):
-        total += 1 / rank ** s
-        cumulative.append(total)
-    order = list(range(n))
-    rng.shuffle(order)
-    return lambda: order[bisect.bisect_left(cumulative, rng.random() * total)]
+def with_one_time_keys(popular, first_one_time_key, is_one_time):
+    """1M requests: a new key each time is_one_time(i), else popular()."""
+    out, one_time = [], first_one_time_key
+    for i in range(1_000_000):
+        if is_one_time(i):
+            out.append(one_time)
+            one_time += 1
+        else:
+            out.append(popular())
+    return out
 
 
 def scanzipf(rng):
-    hot, scan, out = zipf_sampler(50_000, 0.9, rng), 10_000_000, []
-    for i in range(1_000_000):
-        if (i // 50_000) % 4 == 3 and i % 2 == 0:
-            out.append(scan)
-            scan += 1
-        else:
-            out.append(hot())
-    return out
+    return with_one_time_keys(zipf_sampler(50_000, 0.9, rng), 10_000_000, lambda i: (i // 50_000) % 4 == 3 and i % 2 == 0)
 
 
 def sliding(rng):
@@ -72,14 +72,7 @@ def sliding(rng):
 
 
 def cdn(rng):
-    popular, unique, out = zipf_sampler(200_000, 0.7, rng), 20_000_000, []
-    for _ in range(1_000_000):
-        if rng.random() < 0.5:
-            out.append(unique)
-            unique += 1
-        else:
-            out.append(popular())
-    return out
+    return with_one_time_keys(zipf_sampler(200_000, 0.7, rng), 20_000_000, lambda _: rng.random() < 0.5)
 
 
 def burst(rng):
