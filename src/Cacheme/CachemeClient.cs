@@ -361,6 +361,11 @@ public sealed partial class CachemeClient : IAsyncDisposable
         }
 
         _storages.Clear();
+        foreach (object definition in _runtimes.Keys)
+        {
+            (definition as IRemembersRuntime)?.Forget(this);
+        }
+
         _runtimes.Clear();
         if (_backplane is { } backplane)
         {

@@ -7,7 +7,7 @@ namespace CachemeNet;
 /// own statistics. Create with <see cref="CachemeClient.BuildNode{T}"/>, then make nodes with <see cref="Create"/>.
 /// </summary>
 /// <typeparam name="T">The cached value type.</typeparam>
-public sealed class NodeDefinition<T>
+public sealed class NodeDefinition<T> : IRemembersRuntime
 {
     internal NodeDefinition(string name, NodeMeta meta)
     {
@@ -20,6 +20,15 @@ public sealed class NodeDefinition<T>
 
     /// <summary>The runtime of the client that served this definition first, so reads skip the client's runtime lookup.</summary>
     internal NodeRuntime<T>? Runtime { get; set; }
+
+    /// <inheritdoc/>
+    void IRemembersRuntime.Forget(CachemeClient client)
+    {
+        if (Runtime is { } remembered && ReferenceEquals(remembered.Client, client))
+        {
+            Runtime = null;
+        }
+    }
 
     /// <summary>The node's configuration.</summary>
     public NodeMeta Meta { get; }
@@ -52,4 +61,11 @@ public sealed class NodeDefinition<T>
 
         public override int GetHashCode() => HashCode.Combine(Owner, StringComparer.Ordinal.GetHashCode(NodeKey));
     }
+}
+
+/// <summary>A node definition that remembers the runtime of the client that first served it.</summary>
+internal interface IRemembersRuntime
+{
+    /// <summary>Drops the remembered runtime if it is <paramref name="client"/>'s (the client is being disposed).</summary>
+    void Forget(CachemeClient client);
 }

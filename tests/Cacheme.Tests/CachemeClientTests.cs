@@ -474,6 +474,21 @@ public sealed class CachemeClientTests
     }
 
     [Fact]
+    public async Task After_dispose_a_built_node_is_refused_like_a_typed_node_instead_of_reading_disposed_storages()
+    {
+        var chain = await TestChain.CreateAsync();
+        NodeDefinition<string> definition = chain.Client.BuildNode<string>("built", new NodeMeta { Caches = [new Cache("local", null)] });
+        static ValueTask<string> Load(CancellationToken _) => ValueTask.FromResult("v");
+        Assert.Equal("v", await chain.Client.GetAsync(definition.Create("k", Load)));
+        Assert.Equal("value:1", await chain.Client.GetAsync(new ItemNode("1", chain.Source, LocalRemote)));
+
+        await chain.DisposeAsync();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await chain.Client.GetAsync(new ItemNode("1", chain.Source, LocalRemote)));
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await chain.Client.GetAsync(definition.Create("k", Load)));
+    }
+
+    [Fact]
     public async Task Nodes_lists_the_node_types_served()
     {
         await using var chain = await TestChain.CreateAsync();
