@@ -93,42 +93,35 @@ internal static class AnchorComparison
                 sumOverLfu += overLfu;
                 count++;
                 Console.WriteLine(string.Create(Invariant,
-                    $"{row.Trace},{row.Size},{row.Lru:F2},{row.ConcurrentLfu:F2},{row.Opt:F2},{exactLru:F2},{lru:F2},{tlfu:F2},{opt:F2},{Signed(overBest)},{Signed(overLfu)},{(met ? "met" : "MISSED")}{extraColumns}"));
+                    $"{row.Trace},{row.Size},{row.Lru:F2},{row.ConcurrentLfu:F2},{row.Opt:F2},{exactLru:F2},{lru:F2},{tlfu:F2},{opt:F2},{HitRateCommand.Signed(overBest)},{HitRateCommand.Signed(overLfu)},{(met ? "met" : "MISSED")}{extraColumns}"));
             }
         }
 
         double average = count == 0 ? 0 : sumOverLfu / count;
-        Console.WriteLine(string.Create(Invariant, $"# rows: {count}; rows below max(LRU, ConcurrentLfu) - 0.5: {missed}; worst margin {Signed(worst)} points"));
-        Console.WriteLine(string.Create(Invariant, $"# exact_lru and opt equal the anchors' LRU and OPT on {count - readerChecksFailed} of {count} rows; average lru (CLOCK) - exact_lru: {Signed(count == 0 ? 0 : sumLruOverExact / count)} points"));
-        Console.WriteLine(string.Create(Invariant, $"# average tlfu - ConcurrentLfu: {Signed(average)} points (target +2.00: {(average >= 2 ? "met" : "MISSED")})"));
+        Console.WriteLine(string.Create(Invariant, $"# rows: {count}; rows below max(LRU, ConcurrentLfu) - 0.5: {missed}; worst margin {HitRateCommand.Signed(worst)} points"));
+        Console.WriteLine(string.Create(Invariant, $"# exact_lru and opt equal the anchors' LRU and OPT on {count - readerChecksFailed} of {count} rows; average lru (CLOCK) - exact_lru: {HitRateCommand.Signed(count == 0 ? 0 : sumLruOverExact / count)} points"));
+        Console.WriteLine(string.Create(Invariant, $"# average tlfu - ConcurrentLfu: {HitRateCommand.Signed(average)} points (target +2.00: {(average >= 2 ? "met" : "MISSED")})"));
         if (fixedWindows is not null && count > 0)
         {
-            Console.WriteLine(string.Create(Invariant, $"# best fixed window per row (oracle over {string.Join('/', fixedWindows)}): average - ConcurrentLfu {Signed(sumOracleOverLfu / count)} points"));
+            Console.WriteLine(string.Create(Invariant, $"# best fixed window per row (oracle over {string.Join('/', fixedWindows)}): average - ConcurrentLfu {HitRateCommand.Signed(sumOracleOverLfu / count)} points"));
         }
 
         if (seeds.Length > 1 && count > 0)
         {
             for (int i = 0; i < seeds.Length; i++)
             {
-                Console.WriteLine(string.Create(Invariant, $"# tlfu with seed {seeds[i]}: average - ConcurrentLfu {Signed(seedOverLfu[i] / count)} points; rows below max(LRU, ConcurrentLfu) - 0.5: {seedMissed[i]}"));
+                Console.WriteLine(string.Create(Invariant, $"# tlfu with seed {seeds[i]}: average - ConcurrentLfu {HitRateCommand.Signed(seedOverLfu[i] / count)} points; rows below max(LRU, ConcurrentLfu) - 0.5: {seedMissed[i]}"));
             }
 
-            Console.WriteLine(string.Create(Invariant, $"# tlfu over {seeds.Length} seeds: average - ConcurrentLfu {Signed(seedOverLfu.Sum() / seeds.Length / count)} points; rows missed {seedMissed.Average():F1} on average, {seedMissed.Max()} at most"));
+            Console.WriteLine(string.Create(Invariant, $"# tlfu over {seeds.Length} seeds: average - ConcurrentLfu {HitRateCommand.Signed(seedOverLfu.Sum() / seeds.Length / count)} points; rows missed {seedMissed.Average():F1} on average, {seedMissed.Max()} at most"));
         }
 
         for (int i = 0; i < references.Length && count > 0; i++)
         {
-            Console.WriteLine(string.Create(Invariant, $"# reference {references[i]}: average - ConcurrentLfu {Signed(referenceOverLfu[i] / count)} points; rows below max(LRU, ConcurrentLfu) - 0.5: {referenceMissed[i]}"));
+            Console.WriteLine(string.Create(Invariant, $"# reference {references[i]}: average - ConcurrentLfu {HitRateCommand.Signed(referenceOverLfu[i] / count)} points; rows below max(LRU, ConcurrentLfu) - 0.5: {referenceMissed[i]}"));
         }
 
         return 0;
-    }
-
-    /// <summary>A signed difference with two decimals; one that rounds to zero prints as +0.00, whatever its sign.</summary>
-    private static string Signed(double points)
-    {
-        double rounded = Math.Round(points, 2) + 0.0; // + 0.0 turns -0 into +0
-        return rounded.ToString("+0.00;-0.00;+0.00", Invariant);
     }
 
     /// <summary>Whether the two print the same with two decimals, as ANCHORS.csv does.</summary>

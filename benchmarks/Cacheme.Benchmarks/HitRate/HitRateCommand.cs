@@ -16,6 +16,10 @@ namespace CachemeNet.Benchmarks.HitRate;
 ///     oracle bound for any window-tuning method); with --references it adds a column per reference policy and its
 ///     average over ConcurrentLfu; with --seeds A,B,C the table is tlfu seeded with A, and a summary line per seed
 ///     gives the average and the rows missed with that seed (the library seeds each cache at random).
+/// hitrate --suite DIR --format keys --sizes 1000,5000,20000 [--seeds A,B,C]
+///     replays every file in DIR at each size with tlfu, lru, exact-lru, arc, lirs and opt (one CSV row per trace and
+///     size), then summary lines: tlfu's average margin over each, and the rows where it is more than 0.5 under LRU or
+///     under the best of exact LRU, ARC and LIRS; further seeds add a tlfu column and a summary line each.
 /// </code>
 /// </summary>
 internal static class HitRateCommand
@@ -52,21 +56,21 @@ internal static class HitRateCommand
                 Replay([1, 2, 1], reference, 2, ref noNextUses); // an unknown name fails here, before any trace is read
             }
 
-            ulong[] seeds = options.TryGetValue("seeds", out string? seedList)
-                ? [.. seedList.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(ParseSeed)]
-                : [PolicySimulator.DefaultSeed];
-            if (seeds.Length == 0)
-            {
-                throw new ArgumentException("--seeds needs at least one seed.");
-            }
+            return AnchorComparison.Run(anchors, traces, only, fixedWindows, references, ParseSeeds(options));
+        }
 
-            return AnchorComparison.Run(anchors, traces, only, fixedWindows, references, seeds);
+        if (options.TryGetValue("suite", out string? suite))
+        {
+            int[] suiteSizes = ParseSizes(options.GetValueOrDefault("sizes") ?? throw new ArgumentException("--suite needs --sizes."));
+            TraceFormat suiteFormat = TraceReader.ParseFormat(options.GetValueOrDefault("format") ?? "keys");
+            return SuiteComparison.Run(suite, suiteFormat, suiteSizes, ParseSeeds(options));
         }
 
         if (!options.TryGetValue("trace", out string? trace) || !options.TryGetValue("sizes", out string? sizes))
         {
             Console.Error.WriteLine("usage: hitrate --trace FILE --format lirs|arc|corda|keys --sizes 250,500 [--policies tlfu,lru,opt] [--seed N]");
             Console.Error.WriteLine("       hitrate --anchors ANCHORS.csv [--traces DIR] [--only gli,sprite] [--fixed-windows 0.01,0.2,0.99] [--references arc,lirs] [--seeds A,B,C]");
+            Console.Error.WriteLine("       hitrate --suite DIR [--format keys] --sizes 1000,5000 [--seeds A,B,C]");
             return 2;
         }
 
@@ -77,7 +81,7 @@ internal static class HitRateCommand
         string name = TraceName(trace);
         Console.WriteLine("trace,policy,size,requests,hit_ratio");
         int[]? nextUses = null;
-        foreach (int size in sizes.Split(',').Select(s => int.Parse(s, Invariant)))
+        foreach (int size in ParseSizes(sizes))
         {
             foreach (string policy in policies)
             {
@@ -122,6 +126,32 @@ internal static class HitRateCommand
     }
 
     public static double Percent(long hits, long requests) => requests == 0 ? 0 : 100.0 * hits / requests;
+
+    /// <summary>A signed difference with two decimals; one that rounds to zero prints as +0.00, whatever its sign.</summary>
+    public static string Signed(double points)
+    {
+        double rounded = Math.Round(points, 2) + 0.0; // + 0.0 turns -0 into +0
+        return rounded.ToString("+0.00;-0.00;+0.00", Invariant);
+    }
+
+    /// <summary>Formats with the invariant culture.</summary>
+    public static string FormatInvariant(FormattableString text) => text.ToString(Invariant);
+
+    private static int[] ParseSizes(string text) => [.. text.Split(',').Select(s => int.TryParse(s, NumberStyles.None, Invariant, out int size) && size > 0
+        ? size
+        : throw new ArgumentException($"A size is a positive integer, got '{s}'."))];
+
+    /// <summary>The seeds of --seeds (at least one), or the simulator's default seed.</summary>
+    private static ulong[] ParseSeeds(Dictionary<string, string> options)
+    {
+        if (!options.TryGetValue("seeds", out string? seedList))
+        {
+            return [PolicySimulator.DefaultSeed];
+        }
+
+        ulong[] seeds = [.. seedList.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(ParseSeed)];
+        return seeds.Length > 0 ? seeds : throw new ArgumentException("--seeds needs at least one seed.");
+    }
 
     private static ulong ParseSeed(string text) => ulong.TryParse(text, NumberStyles.None, Invariant, out ulong seed)
         ? seed
