@@ -86,4 +86,69 @@ public sealed class MiniatureTinyLfuTests
         Assert.True(large > 9_000, $"99 % window: {large} hits");
         Assert.True(large > small * 2, $"99 % window {large} hits, 1 % window {small}");
     }
+
+    /// <summary>
+    /// Phases of Zipf(0.9) requests over <paramref name="keys"/> keys, each phase with its own order of popularity and its
+    /// key range moved by half its width (so half the keys carry over with new popularity, half are new).
+    /// </summary>
+    internal static IEnumerable<int> PopularityShifts(int phases, int requestsPerPhase, int keys)
+    {
+        var cumulative = new double[keys];
+        double total = 0;
+        for (int rank = 0; rank < keys; rank++)
+        {
+            total += 1 / Math.Pow(rank + 1, 0.9);
+            cumulative[rank] = total;
+        }
+
+        var random = new Random(7);
+        for (int phase = 0; phase < phases; phase++)
+        {
+            int[] order = [.. Enumerable.Range(phase * keys / 2, keys)];
+            random.Shuffle(order);
+            for (int i = 0; i < requestsPerPhase; i++)
+            {
+                int rank = Array.BinarySearch(cumulative, random.NextDouble() * total);
+                yield return order[rank < 0 ? ~rank : rank];
+            }
+        }
+    }
+
+    /// <summary>Hits of the plain miniature and its stale-evicting twin, fed the same requests (the plain one first).</summary>
+    private static (int Plain, int Twin) HitsOfPair(int capacity, double windowShare, IEnumerable<int> requests)
+    {
+        var plain = new MiniatureTinyLfu(capacity, windowShare, 3);
+        MiniatureTinyLfu twin = plain.StaleEvictingTwin();
+        int plainHits = 0;
+        int twinHits = 0;
+        foreach (int key in requests)
+        {
+            plainHits += plain.Access(key) ? 1 : 0;
+            twinHits += twin.Access(key) ? 1 : 0;
+        }
+
+        return (plainHits, twinHits);
+    }
+
+    [Fact]
+    public void A_stale_evicting_twin_wins_when_popularity_shifts_often_and_loses_on_a_loop()
+    {
+        // Phases of 50,000 requests: the previous phase's keys fill protected, and the twin lets them go sooner.
+        (int plain, int twin) = HitsOfPair(1000, 0.01, PopularityShifts(5, 50_000, 20_000));
+        Assert.True(twin > plain + 2_000, $"twin {twin} hits, plain {plain}");
+
+        // A loop a little longer than the capacity: protected's oldest key is the next one read, so evicting it costs.
+        (plain, twin) = HitsOfPair(200, 0.01, Enumerable.Range(0, 100_000).Select(i => i % 230));
+        Assert.True(plain > twin + 10_000, $"plain {plain} hits, twin {twin}");
+    }
+
+    [Fact]
+    public void A_twin_is_made_from_a_miniature_that_keeps_its_own_sketch()
+    {
+        var plain = new MiniatureTinyLfu(10, 0.1, 3);
+        MiniatureTinyLfu twin = plain.StaleEvictingTwin();
+        Assert.False(plain.EvictsStaleProtected);
+        Assert.True(twin.EvictsStaleProtected);
+        Assert.Throws<InvalidOperationException>(twin.StaleEvictingTwin);
+    }
 }

@@ -88,4 +88,30 @@ public sealed class MiniatureWindowSearchTests
             Assert.False(search.Record(unsampled));
         }
     }
+
+    [Fact]
+    public void Chooses_stale_eviction_when_popularity_shifts_often_and_never_on_a_loop()
+    {
+        var shifting = new MiniatureWindowSearch(1000, 7);
+        int periodsWithTwin = 0;
+        int periods = 0;
+        foreach (int key in MiniatureTinyLfuTests.PopularityShifts(5, 50_000, 20_000))
+        {
+            if (shifting.Record(key))
+            {
+                periods++;
+                periodsWithTwin += shifting.EvictsStaleProtected ? 1 : 0;
+                Assert.True(!shifting.EvictsStaleProtected || shifting.WindowShare <= MiniatureWindowSearch.WindowShares[MiniatureWindowSearch.StaleEvictingShares - 1]);
+            }
+        }
+
+        Assert.True(periodsWithTwin > periods / 4, $"stale eviction chosen after {periodsWithTwin} of {periods} periods");
+
+        var looping = new MiniatureWindowSearch(200, 7);
+        for (int i = 0; i < 100_000; i++)
+        {
+            looping.Record(i % 230);
+            Assert.False(looping.EvictsStaleProtected);
+        }
+    }
 }

@@ -4,7 +4,10 @@ namespace CachemeNet.Internal.Local;
 /// A keys-only Window TinyLFU with a fixed admission window, used to ask "what would the hit ratio be with this
 /// window share?" without holding any value. It follows the same rules as <see cref="WindowTinyLfuPolicy{TKey, TValue}"/>
 /// (LRU window, segmented main space, admission by the frequency sketch) on key hashes, in flat arrays: one slot per
-/// entry plus one spare for the entry being admitted. Not thread-safe (used under the maintenance lock).
+/// entry plus one spare for the entry being admitted. A <em>stale-evicting twin</em> (<see cref="StaleEvictingTwin"/>) also
+/// applies the real policy's optional rule that evicts protected's oldest key instead of the probation victim when that
+/// key was last used earlier and the sketch rates it no higher, and reads its partner's sketch instead of keeping one.
+/// Not thread-safe (used under the maintenance lock).
 /// </summary>
 internal sealed class MiniatureTinyLfu
 {
@@ -25,6 +28,9 @@ internal sealed class MiniatureTinyLfu
     private readonly int[] _tails = [-1, -1, -1, -1];
     private readonly int[] _counts = new int[4];
     private readonly FrequencySketch _sketch;
+    private readonly bool _ownsSketch;
+    private readonly int[]? _lastUsed; // a stale-evicting twin's: the tick of each slot's last request
+    private int _clock; // a stale-evicting twin's: one tick per key added, as in the real policy
     private int _used;
     private int _free = -1;
 
@@ -44,7 +50,34 @@ internal sealed class MiniatureTinyLfu
         _next = new int[capacity + 1];
         _queues = new byte[capacity + 1];
         _sketch = new FrequencySketch(capacity, seed);
+        _ownsSketch = true;
     }
+
+    private MiniatureTinyLfu(MiniatureTinyLfu partner)
+    {
+        _capacity = partner._capacity;
+        _windowMaximum = partner._windowMaximum;
+        _protectedMaximum = partner._protectedMaximum;
+        _slots = new Dictionary<int, int>(_capacity + 1);
+        _hashes = new int[_capacity + 1];
+        _previous = new int[_capacity + 1];
+        _next = new int[_capacity + 1];
+        _queues = new byte[_capacity + 1];
+        _lastUsed = new int[_capacity + 1];
+        _sketch = partner._sketch;
+    }
+
+    /// <summary>Whether this miniature evicts stale protected keys (a twin made by <see cref="StaleEvictingTwin"/>).</summary>
+    public bool EvictsStaleProtected => _lastUsed is not null;
+
+    /// <summary>
+    /// A miniature with this one's capacity and window that also evicts stale protected keys. It shares this miniature's
+    /// frequency sketch, which this one counts: give every request to this miniature first, then to the twin (both see
+    /// the same requests, so the sketch is what the twin's own would be).
+    /// </summary>
+    public MiniatureTinyLfu StaleEvictingTwin() => _ownsSketch
+        ? new MiniatureTinyLfu(this)
+        : throw new InvalidOperationException("A twin reads its partner's sketch; make twins from a miniature that keeps its own.");
 
     /// <summary>The keys held (never more than the capacity).</summary>
     public int Count => _slots.Count;
@@ -52,9 +85,18 @@ internal sealed class MiniatureTinyLfu
     /// <summary>Records a request for <paramref name="hash"/>; returns whether it hit.</summary>
     public bool Access(int hash)
     {
-        _sketch.Increment(hash);
+        if (_ownsSketch)
+        {
+            _sketch.Increment(hash);
+        }
+
         if (_slots.TryGetValue(hash, out int slot))
         {
+            if (_lastUsed is not null)
+            {
+                _lastUsed[slot] = _clock;
+            }
+
             switch (_queues[slot])
             {
                 case Probation:
@@ -85,6 +127,11 @@ internal sealed class MiniatureTinyLfu
         }
 
         _hashes[slot] = hash;
+        if (_lastUsed is not null)
+        {
+            _lastUsed[slot] = ++_clock;
+        }
+
         _slots.Add(hash, slot);
         Link(Window, slot);
         if (_slots.Count > _capacity)
@@ -106,9 +153,15 @@ internal sealed class MiniatureTinyLfu
         }
 
         int victim = _heads[Probation];
+        int oldestProtected = _heads[Protected];
         if (victim < 0)
         {
-            victim = _heads[Protected] >= 0 ? _heads[Protected] : _heads[Window];
+            victim = oldestProtected >= 0 ? oldestProtected : _heads[Window];
+        }
+        else if (_lastUsed is not null && oldestProtected >= 0 && _lastUsed[oldestProtected] - _lastUsed[victim] < 0
+            && _sketch.Frequency(_hashes[oldestProtected]) <= _sketch.Frequency(_hashes[victim]))
+        {
+            victim = oldestProtected; // the candidate, if any, stays on probation
         }
         else if (candidate >= 0 && candidate != victim && _sketch.Frequency(_hashes[candidate]) <= _sketch.Frequency(_hashes[victim]))
         {

@@ -10,12 +10,23 @@ namespace CachemeNet.Internal.Local;
 /// once, so a recency workload (reuse soon or never) moves the window to LRU-like sizes after one period, and a
 /// frequency workload keeps it small. Miniatures hold at most <see cref="MiniatureCapacity"/> keys each (one request
 /// in <c>rate</c> is sampled, by hash, once the cache is larger), so the search costs a fixed amount of memory,
-/// and a sampled request costs one update per miniature. Not thread-safe (used under the maintenance lock).
+/// and a sampled request costs one update per miniature.
+/// <para>
+/// The three smallest shares also have a stale-evicting twin (<see cref="MiniatureTinyLfu.StaleEvictingTwin"/>): when a
+/// twin wins, the real cache uses that share and evicts protected's oldest entry instead of the probation victim when it
+/// was last used earlier and is no more popular (<see cref="EvictsStaleProtected"/>). That rule lets a popularity shift
+/// flush the previous phase's keys from protected, which otherwise leave only as new keys are promoted, and costs a
+/// loop longer than the cache its hits (protected's oldest entry is the next one read), so only the miniatures can tell
+/// when it pays. Not thread-safe (used under the maintenance lock).
+/// </para>
 /// </summary>
 internal sealed class MiniatureWindowSearch
 {
     /// <summary>The window shares measured, smallest first (the choice when scores tie).</summary>
     public static readonly double[] WindowShares = [0.001, 0.01, 0.05, 0.20, 0.50, 0.99];
+
+    /// <summary>How many of the smallest shares have a stale-evicting twin.</summary>
+    public const int StaleEvictingShares = 3;
 
     /// <summary>Miniatures are scaled down to between this and twice this many keys.</summary>
     public const int MiniatureCapacity = 512;
@@ -49,14 +60,20 @@ internal sealed class MiniatureWindowSearch
         _sampleMask = rate - 1;
         _sampleSeed = (seed * 0x9E37_79B9_7F4A_7C15UL) | 1;
         int miniatureCapacity = Math.Max(1, capacity / rate);
-        _miniatures = new MiniatureTinyLfu[WindowShares.Length];
-        for (int i = 0; i < _miniatures.Length; i++)
+        // The twins come after every plain miniature: each reads its partner's sketch, which the partner counts first.
+        _miniatures = new MiniatureTinyLfu[WindowShares.Length + StaleEvictingShares];
+        for (int i = 0; i < WindowShares.Length; i++)
         {
             _miniatures[i] = new MiniatureTinyLfu(miniatureCapacity, WindowShares[i], seed + (ulong)i);
         }
 
-        _hits = new long[WindowShares.Length];
-        _scores = new double[WindowShares.Length];
+        for (int i = 0; i < StaleEvictingShares; i++)
+        {
+            _miniatures[WindowShares.Length + i] = _miniatures[i].StaleEvictingTwin();
+        }
+
+        _hits = new long[_miniatures.Length];
+        _scores = new double[_miniatures.Length];
         _period = Math.Max(MinimumPeriod, PeriodsPerCapacity * miniatureCapacity);
         SampleRate = rate;
     }
@@ -65,7 +82,10 @@ internal sealed class MiniatureWindowSearch
     public int SampleRate { get; }
 
     /// <summary>The window share currently chosen.</summary>
-    public double WindowShare => WindowShares[_choice];
+    public double WindowShare => WindowShares[_choice < WindowShares.Length ? _choice : _choice - WindowShares.Length];
+
+    /// <summary>Whether the miniature chosen is a stale-evicting twin: the real cache should evict stale protected entries.</summary>
+    public bool EvictsStaleProtected => _choice >= WindowShares.Length;
 
     /// <summary>The window size the real cache should move to: the chosen share of its capacity, at least one entry and, above one, less than the capacity.</summary>
     public int WindowTarget => WindowTinyLfuLayout.WindowSize(_capacity, WindowShare);
