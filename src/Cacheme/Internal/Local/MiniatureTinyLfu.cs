@@ -38,33 +38,24 @@ internal sealed class MiniatureTinyLfu
     /// <param name="windowShare">The admission window's share of <paramref name="capacity"/> (0 to 1), sized by <see cref="WindowTinyLfuLayout.WindowSize"/>.</param>
     /// <param name="seed">Seed for the frequency sketch.</param>
     public MiniatureTinyLfu(int capacity, double windowShare, ulong seed)
+        : this(capacity, WindowMaximum(capacity, windowShare), new FrequencySketch(capacity, seed), staleEvictingTwin: false)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
-        WindowTinyLfuLayout.ValidateShare(windowShare, nameof(windowShare));
+    }
+
+    /// <summary>The one constructor that lays out the slots: a plain miniature keeps <paramref name="sketch"/>, a twin reads its partner's.</summary>
+    private MiniatureTinyLfu(int capacity, int windowMaximum, FrequencySketch sketch, bool staleEvictingTwin)
+    {
         _capacity = capacity;
-        _windowMaximum = WindowTinyLfuLayout.WindowSize(capacity, windowShare);
-        _protectedMaximum = WindowTinyLfuLayout.ProtectedMaximum(capacity, _windowMaximum);
+        _windowMaximum = windowMaximum;
+        _protectedMaximum = WindowTinyLfuLayout.ProtectedMaximum(capacity, windowMaximum);
         _slots = new Dictionary<int, int>(capacity + 1);
         _hashes = new int[capacity + 1];
         _previous = new int[capacity + 1];
         _next = new int[capacity + 1];
         _queues = new byte[capacity + 1];
-        _sketch = new FrequencySketch(capacity, seed);
-        _ownsSketch = true;
-    }
-
-    private MiniatureTinyLfu(MiniatureTinyLfu partner)
-    {
-        _capacity = partner._capacity;
-        _windowMaximum = partner._windowMaximum;
-        _protectedMaximum = partner._protectedMaximum;
-        _slots = new Dictionary<int, int>(_capacity + 1);
-        _hashes = new int[_capacity + 1];
-        _previous = new int[_capacity + 1];
-        _next = new int[_capacity + 1];
-        _queues = new byte[_capacity + 1];
-        _lastUsed = new int[_capacity + 1];
-        _sketch = partner._sketch;
+        _sketch = sketch;
+        _ownsSketch = !staleEvictingTwin;
+        _lastUsed = staleEvictingTwin ? new int[capacity + 1] : null;
     }
 
     /// <summary>Whether this miniature evicts stale protected keys (a twin made by <see cref="StaleEvictingTwin"/>).</summary>
@@ -76,8 +67,15 @@ internal sealed class MiniatureTinyLfu
     /// the same requests, so the sketch is what the twin's own would be).
     /// </summary>
     public MiniatureTinyLfu StaleEvictingTwin() => _ownsSketch
-        ? new MiniatureTinyLfu(this)
+        ? new MiniatureTinyLfu(_capacity, _windowMaximum, _sketch, staleEvictingTwin: true)
         : throw new InvalidOperationException("A twin reads its partner's sketch; make twins from a miniature that keeps its own.");
+
+    private static int WindowMaximum(int capacity, double windowShare)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
+        WindowTinyLfuLayout.ValidateShare(windowShare, nameof(windowShare));
+        return WindowTinyLfuLayout.WindowSize(capacity, windowShare);
+    }
 
     /// <summary>The keys held (never more than the capacity).</summary>
     public int Count => _slots.Count;
