@@ -28,6 +28,30 @@ public sealed class MiniatureWindowSearchTests
     }
 
     [Fact]
+    public void Moves_on_a_recency_workload_before_the_cache_has_filled()
+    {
+        // Each key is used three times, 300 and 600 requests after its first use, then never again: a new key every
+        // third request, so the first period (2,000 requests) ends before the 1,000-key miniatures (every key sampled)
+        // have filled. Until they fill every share scores the same hits; the 500-key scouts fill after 1,500 requests.
+        var search = new MiniatureWindowSearch(1000, 7);
+        var seen = new HashSet<int>();
+        int requests = 0;
+        while (true)
+        {
+            int key = (requests / 3) - (100 * (requests % 3));
+            requests++;
+            seen.Add(key);
+            if (search.Record(key))
+            {
+                break;
+            }
+        }
+
+        Assert.True(seen.Count <= 1000, $"{seen.Count} keys seen: the cache had already filled");
+        Assert.True(search.WindowShare >= 0.5, $"chose {search.WindowShare} after {requests} requests");
+    }
+
+    [Fact]
     public void Keeps_a_small_window_on_a_frequency_workload_with_scans()
     {
         var search = new MiniatureWindowSearch(200, 7);

@@ -126,6 +126,24 @@ public sealed class WindowTinyLfuPolicyTests
     }
 
     [Fact]
+    public void On_a_recency_workload_the_window_has_grown_by_the_time_the_cache_first_fills()
+    {
+        // Each key is used three times, 300 and 600 requests after its first use, then never again. The search's
+        // miniatures fill with the cache, and until then every share scores alike; its half-size scouts fill sooner.
+        const int Capacity = 2000;
+        var policy = new WindowTinyLfuPolicy<int, int>(Capacity, 11);
+        var cache = new BoundedLocalCache<int, int>(policy, new ManualTimeProvider(), MaintenanceMode.Synchronous);
+        int requests = 0;
+        while (cache.Count < Capacity)
+        {
+            GetOrSet(cache, (requests / 3) - (100 * (requests % 3)));
+            requests++;
+        }
+
+        Assert.True(policy.WindowMaximum >= Capacity / 2, $"window at {policy.WindowMaximum} when the cache filled after {requests} requests");
+    }
+
+    [Fact]
     public void The_window_shrinks_back_when_the_workload_turns_to_frequency()
     {
         var policy = new WindowTinyLfuPolicy<int, int>(1000, 11);

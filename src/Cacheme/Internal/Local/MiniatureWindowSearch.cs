@@ -17,7 +17,14 @@ namespace CachemeNet.Internal.Local;
 /// was last used earlier and is no more popular (<see cref="EvictsStaleProtected"/>). That rule lets a popularity shift
 /// flush the previous phase's keys from protected, which otherwise leave only as new keys are promoted, and costs a
 /// loop longer than the cache its hits (protected's oldest entry is the next one read), so only the miniatures can tell
-/// when it pays. Not thread-safe (used under the maintenance lock).
+/// when it pays.
+/// </para>
+/// <para>
+/// Until the miniatures are full they evict nothing, so every share scores the same hits and the search cannot move
+/// before the cache itself has filled: a recency workload on a cache much larger than its working set then runs with
+/// the smallest window for a period after the fill. So while the miniatures fill, <em>scouts</em> (the same shares and
+/// twins at half the miniatures' capacity, which fill twice as soon) are scored in their place; once the miniatures
+/// are full the scouts are dropped. Not thread-safe (used under the maintenance lock).
 /// </para>
 /// </summary>
 internal sealed class MiniatureWindowSearch
@@ -34,6 +41,8 @@ internal sealed class MiniatureWindowSearch
     private const int MinimumPeriod = 250;
     private const int PeriodsPerCapacity = 2;
     private const double ScoreDecay = 0.9;
+    private const int ScoutDivisor = 2;
+    private const int MinimumScoutCapacity = 16;
 
     private readonly MiniatureTinyLfu[] _miniatures;
     private readonly long[] _hits;
@@ -42,6 +51,8 @@ internal sealed class MiniatureWindowSearch
     private readonly int _sampleMask;
     private readonly ulong _sampleSeed;
     private readonly int _period;
+    private readonly int _miniatureCapacity;
+    private MiniatureTinyLfu[]? _scouts; // half-size stand-ins, scored until the miniatures fill, then dropped
     private int _sampled;
     private int _choice;
 
@@ -60,17 +71,10 @@ internal sealed class MiniatureWindowSearch
         _sampleMask = rate - 1;
         _sampleSeed = (seed * 0x9E37_79B9_7F4A_7C15UL) | 1;
         int miniatureCapacity = Math.Max(1, capacity / rate);
-        // The twins come after every plain miniature: each reads its partner's sketch, which the partner counts first.
-        _miniatures = new MiniatureTinyLfu[WindowShares.Length + StaleEvictingShares];
-        for (int i = 0; i < WindowShares.Length; i++)
-        {
-            _miniatures[i] = new MiniatureTinyLfu(miniatureCapacity, WindowShares[i], seed + (ulong)i);
-        }
-
-        for (int i = 0; i < StaleEvictingShares; i++)
-        {
-            _miniatures[WindowShares.Length + i] = _miniatures[i].StaleEvictingTwin();
-        }
+        _miniatures = Miniatures(miniatureCapacity, seed);
+        _miniatureCapacity = miniatureCapacity;
+        int scoutCapacity = miniatureCapacity / ScoutDivisor;
+        _scouts = scoutCapacity >= MinimumScoutCapacity ? Miniatures(scoutCapacity, seed + (ulong)_miniatures.Length) : null;
 
         _hits = new long[_miniatures.Length];
         _scores = new double[_miniatures.Length];
@@ -101,11 +105,28 @@ internal sealed class MiniatureWindowSearch
             return false;
         }
 
+        MiniatureTinyLfu[]? scouts = _scouts;
+        if (scouts is not null && _miniatures[0].Count >= _miniatureCapacity)
+        {
+            _scouts = scouts = null;
+        }
+
         for (int i = 0; i < _miniatures.Length; i++)
         {
-            if (_miniatures[i].Access(hash))
+            if (_miniatures[i].Access(hash) && scouts is null)
             {
                 _hits[i]++;
+            }
+        }
+
+        if (scouts is not null)
+        {
+            for (int i = 0; i < scouts.Length; i++)
+            {
+                if (scouts[i].Access(hash))
+                {
+                    _hits[i]++;
+                }
             }
         }
 
@@ -135,6 +156,24 @@ internal sealed class MiniatureWindowSearch
         }
 
         return true;
+    }
+
+    /// <summary>One miniature per share, then a stale-evicting twin for each of the smallest shares.</summary>
+    private static MiniatureTinyLfu[] Miniatures(int capacity, ulong seed)
+    {
+        // The twins come after every plain miniature: each reads its partner's sketch, which the partner counts first.
+        var miniatures = new MiniatureTinyLfu[WindowShares.Length + StaleEvictingShares];
+        for (int i = 0; i < WindowShares.Length; i++)
+        {
+            miniatures[i] = new MiniatureTinyLfu(capacity, WindowShares[i], seed + (ulong)i);
+        }
+
+        for (int i = 0; i < StaleEvictingShares; i++)
+        {
+            miniatures[WindowShares.Length + i] = miniatures[i].StaleEvictingTwin();
+        }
+
+        return miniatures;
     }
 
     private int Sample(int hash)
