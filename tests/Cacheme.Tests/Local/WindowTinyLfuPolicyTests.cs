@@ -128,7 +128,7 @@ public sealed class WindowTinyLfuPolicyTests
     [Fact]
     public void On_a_recency_workload_the_window_has_grown_by_the_time_the_cache_first_fills()
     {
-        // Each key is used three times, 300 and 600 requests after its first use, then never again. The search's
+        // Each key is used three times, 100 and 200 keys after its first use, then never again. The search's
         // miniatures fill with the cache, and until then every share scores alike; its half-size scouts fill sooner.
         const int Capacity = 2000;
         var policy = new WindowTinyLfuPolicy<int, int>(Capacity, 11);

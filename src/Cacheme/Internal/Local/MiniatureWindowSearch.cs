@@ -39,8 +39,8 @@ internal sealed class MiniatureWindowSearch
     public const int MiniatureCapacity = 512;
 
     private const int MinimumPeriod = 250;
-    private const int PeriodsPerCapacity = 2;
-    private const double ScoreDecay = 0.9;
+    private const int PeriodsPerCapacity = 1;
+    private const double ScoreDecay = 0.95;
     private const int ScoutDivisor = 2;
     private const int MinimumScoutCapacity = 16;
 
