@@ -11,7 +11,13 @@ public static class AllocationMeter
     /// <param name="call">The call to measure; it runs synchronously on the calling thread.</param>
     /// <param name="calls">Calls per batch.</param>
     /// <param name="batches">Batches; the smallest is kept.</param>
-    public static long BytesPerCall(Action call, int calls = 1000, int batches = 5)
+    public static long BytesPerCall(Action call, int calls = 1000, int batches = 5) => FewestBytes(call, calls, batches) / calls;
+
+    /// <summary>The fewest bytes allocated by one batch of <paramref name="calls"/> calls to <paramref name="call"/>, over <paramref name="batches"/> batches.</summary>
+    /// <param name="call">The call to measure; it runs synchronously on the calling thread.</param>
+    /// <param name="calls">Calls per batch.</param>
+    /// <param name="batches">Batches; the smallest is kept.</param>
+    public static long FewestBytes(Action call, int calls = 1000, int batches = 5)
     {
         ArgumentNullException.ThrowIfNull(call);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(calls);
@@ -28,6 +34,6 @@ public static class AllocationMeter
             fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        return fewest / calls;
+        return fewest;
     }
 }
