@@ -70,24 +70,36 @@ public sealed class CachemeHybridCache : HybridCache
             return factory(state, cancellationToken);
         }
 
-        // The factory travels as state, so a local hit allocates only the node (no closure, no delegate), and a read that
-        // completes at once (a local hit, tags unchanged) returns without an async state machine.
-        CacheNode<HybridEntry<T>> node = definition.Create(key, NeverLoaded<T>.Loader);
+        // A local hit is read by definition and key, so it allocates nothing (no node, no closure: the factory travels as
+        // state), and a read that completes at once (a local hit, tags unchanged) returns without an async state machine.
         var load = new FactoryCall<TState, T>(this, state, factory, tagList);
-        ValueTask<HybridEntry<T>> read = _client.GetAsync(node, load, FactoryCall<TState, T>.Load, cancellationToken);
-        if (read.IsCompletedSuccessfully)
+        if (_client.TryGetLocal(definition, key, out HybridEntry<T>? local))
         {
-            HybridEntry<T> entry = read.Result;
-            ValueTask<long> latest = _tags.LatestAsync(entry.Tags, cancellationToken);
-            if (!latest.IsCompletedSuccessfully)
-            {
-                return CheckTagsAsync(entry, latest, node, load, cancellationToken);
-            }
-
-            return entry.CreatedTicks > latest.Result ? new ValueTask<T>(entry.Value) : ReloadAsync(node, load, cancellationToken);
+            return Checked(local, null, definition, key, load, cancellationToken);
         }
 
-        return ReadAsync(read, node, load, cancellationToken);
+        CacheNode<HybridEntry<T>> node = definition.Create(key, NeverLoaded<T>.Loader);
+        ValueTask<HybridEntry<T>> read = _client.GetAsync(node, load, FactoryCall<TState, T>.Load, cancellationToken);
+        return read.IsCompletedSuccessfully
+            ? Checked(read.Result, node, definition, key, load, cancellationToken)
+            : ReadAsync(read, node, load, cancellationToken);
+    }
+
+    /// <summary>
+    /// The entry's value when none of its tags was invalidated since it was created, without waiting when the tags are
+    /// known; otherwise a reload through <paramref name="node"/> (created here when the entry came from a read by key).
+    /// </summary>
+    private ValueTask<T> Checked<TState, T>(HybridEntry<T> entry, CacheNode<HybridEntry<T>>? node, NodeDefinition<HybridEntry<T>> definition, string key, FactoryCall<TState, T> load, CancellationToken cancellationToken)
+    {
+        ValueTask<long> latest = _tags.LatestAsync(entry.Tags, cancellationToken);
+        if (!latest.IsCompletedSuccessfully)
+        {
+            return CheckTagsAsync(entry, latest, node ?? definition.Create(key, NeverLoaded<T>.Loader), load, cancellationToken);
+        }
+
+        return entry.CreatedTicks > latest.Result
+            ? new ValueTask<T>(entry.Value)
+            : ReloadAsync(node ?? definition.Create(key, NeverLoaded<T>.Loader), load, cancellationToken);
     }
 
     private async ValueTask<T> ReadAsync<TState, T>(ValueTask<HybridEntry<T>> read, CacheNode<HybridEntry<T>> node, FactoryCall<TState, T> load, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using CachemeNet.Internal;
 using Microsoft.Extensions.Logging;
 
@@ -216,6 +217,37 @@ public sealed partial class CachemeClient : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(node);
         return Runtime(node).GetAsync(node, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads the value of the node <paramref name="definition"/> creates for <paramref name="key"/> from the first tier of
+    /// its chain, without creating the node, when that tier is a Cacheme local tier (<c>local://tlfu</c> or
+    /// <c>local://lru</c>) and holds the value fresh. A hit is counted as <see cref="GetAsync{T}(CacheNode{T}, CancellationToken)"/>
+    /// counts one; on <see langword="false"/> nothing is counted: read with <c>GetAsync(definition.Create(key, loader))</c>,
+    /// which goes through every tier and loads on a miss. For callers that serve many keys of one definition by string
+    /// (an adapter such as <c>CachemeHybridCache</c>): a hit allocates nothing.
+    /// </summary>
+    /// <typeparam name="T">The value type.</typeparam>
+    /// <param name="definition">A definition from <see cref="BuildNode{T}"/>.</param>
+    /// <param name="key">The node key, as given to <see cref="NodeDefinition{T}.Create"/>.</param>
+    /// <param name="value">The value on a hit.</param>
+    /// <returns>Whether the first tier held the value fresh; false also when this client has not served the definition yet.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="definition"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is null or empty.</exception>
+    public bool TryGetLocal<T>(NodeDefinition<T> definition, string key, [MaybeNullWhen(false)] out T value)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        NodeRuntime<T>? runtime = definition.Runtime is { } remembered && ReferenceEquals(remembered.Client, this)
+            ? remembered
+            : _runtimes.TryGetValue(definition, out NodeRuntime? found) ? (NodeRuntime<T>)found : null;
+        if (runtime is not null)
+        {
+            return runtime.TryGetLocal(definition, key, out value);
+        }
+
+        value = default;
+        return false;
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using CachemeNet.Internal;
+using CachemeNet.Internal.Local;
 
 namespace CachemeNet;
 
@@ -46,6 +47,19 @@ public sealed class NodeDefinition<T> : IRemembersRuntime
     /// <inheritdoc />
     public override string ToString() => Name;
 
+    /// <summary>The hash of the node this definition creates for <paramref name="key"/>, computed without creating it.</summary>
+    internal int HashOf(string key) => HashCode.Combine(this, StringComparer.Ordinal.GetHashCode(key));
+
+    /// <summary>Recognises, in a local tier, the node this definition creates for <paramref name="key"/> (its hash is <see cref="HashOf"/>).</summary>
+    internal KeyProbe ProbeFor(string key) => new(this, key);
+
+    /// <summary>Matches the stored node of one definition and key, so a local tier is read without creating the node.</summary>
+    internal readonly struct KeyProbe(NodeDefinition<T> owner, string key) : IKeyProbe<object>
+    {
+        public bool Matches(object candidate) =>
+            candidate is BuiltNode node && ReferenceEquals(node.Owner, owner) && string.Equals(node.NodeKey, key, StringComparison.Ordinal);
+    }
+
     private sealed record BuiltNode(NodeDefinition<T> Owner, string NodeKey, Func<CancellationToken, ValueTask<T>> Loader) : CacheNode<T>
     {
         public override NodeMeta Meta => Owner.Meta;
@@ -59,7 +73,7 @@ public sealed class NodeDefinition<T> : IRemembersRuntime
         // Two built nodes are the same cache entry when they share a definition and a key; the loader does not matter.
         public bool Equals(BuiltNode? other) => other is not null && ReferenceEquals(Owner, other.Owner) && string.Equals(NodeKey, other.NodeKey, StringComparison.Ordinal);
 
-        public override int GetHashCode() => HashCode.Combine(Owner, StringComparer.Ordinal.GetHashCode(NodeKey));
+        public override int GetHashCode() => Owner.HashOf(NodeKey);
     }
 }
 

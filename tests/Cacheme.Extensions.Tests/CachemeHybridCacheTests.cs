@@ -67,7 +67,7 @@ public sealed class CachemeHybridCacheTests
     }
 
     [Fact]
-    public async Task A_local_hit_allocates_only_the_node_and_never_calls_the_factory()
+    public async Task A_local_hit_allocates_nothing_and_never_calls_the_factory()
     {
         await using var client = new CachemeClient();
         await client.RegisterStorageAsync("local", new Storage("local://tlfu", size: 100));
@@ -76,8 +76,13 @@ public sealed class CachemeHybridCacheTests
         Func<string, CancellationToken, ValueTask<string>> create = factory.CreateAsync;
         Assert.Equal("v#1", await cache.GetOrCreateAsync("k", "v", create));
 
-        long perHit = AllocationMeter.BytesPerCall(() => Assert.True(cache.GetOrCreateAsync("k", "v", create).IsCompletedSuccessfully));
-        Assert.True(perHit <= 40, $"{perHit} B per hit"); // the node (40 B) only: the factory travels as state, not in a closure
+        for (int i = 0; i < 100; i++)
+        {
+            Assert.True(cache.GetOrCreateAsync("k", "v", create).IsCompletedSuccessfully); // warm up
+        }
+
+        // Read by definition and key (no node), with the factory as state (no closure): not one byte in 10,000 hits.
+        Assert.Equal(0, AllocationMeter.FewestBytes(() => Assert.True(cache.GetOrCreateAsync("k", "v", create).IsCompletedSuccessfully), calls: 10_000));
         Assert.Equal(1, factory.Calls);
     }
 

@@ -474,6 +474,63 @@ public sealed class CachemeClientTests
     }
 
     [Fact]
+    public async Task TryGetLocal_reads_a_built_node_from_the_first_local_tier_by_definition_and_key()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        NodeDefinition<string> users = chain.Client.BuildNode<string>("users", new NodeMeta { Caches = [new Cache("local", TimeSpan.FromMinutes(1)), new Cache("remote", null)] });
+        NodeDefinition<string> orders = chain.Client.BuildNode<string>("orders", new NodeMeta { Caches = [new Cache("local", null)] });
+        static ValueTask<string> Load(CancellationToken _) => ValueTask.FromResult("loaded");
+
+        Assert.False(chain.Client.TryGetLocal(users, "k", out _)); // never served: nothing cached
+        Assert.Equal("loaded", await chain.Client.GetAsync(users.Create("k", Load)));
+
+        Assert.True(chain.Client.TryGetLocal(users, "k", out string? value));
+        Assert.Equal("loaded", value);
+        Assert.False(chain.Client.TryGetLocal(users, "K", out _)); // keys compare ordinally
+        await chain.Client.GetAsync(orders.Create("o", Load));
+        Assert.False(chain.Client.TryGetLocal(orders, "k", out _)); // another definition's entry with the same key is not this one's
+        Assert.Equal((2, 1, 1), (chain.Client.Stats(users).RequestCount, chain.Client.Stats(users).HitCount, chain.Client.Stats(users).MissCount));
+
+        chain.Time.Advance(TimeSpan.FromMinutes(1));
+        Assert.False(chain.Client.TryGetLocal(users, "k", out _)); // expired in the local tier (the remote still has it)
+        Assert.Equal(2, chain.Client.Stats(users).RequestCount); // misses are left to the GetAsync that follows
+
+        Assert.Throws<ArgumentNullException>(() => chain.Client.TryGetLocal<string>(null!, "k", out _));
+        Assert.Throws<ArgumentException>(() => chain.Client.TryGetLocal(users, "", out _));
+    }
+
+    [Fact]
+    public async Task TryGetLocal_misses_when_the_first_tier_is_not_local_or_the_client_never_served_the_definition()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        await using var other = await TestChain.CreateAsync();
+        NodeDefinition<string> remoteFirst = chain.Client.BuildNode<string>("remote-first", new NodeMeta { Caches = [new Cache("remote", null), new Cache("local", null)] });
+        NodeDefinition<string> local = chain.Client.BuildNode<string>("local-only", new NodeMeta { Caches = [new Cache("local", null)] });
+        static ValueTask<string> Load(CancellationToken _) => ValueTask.FromResult("v");
+        await chain.Client.GetAsync(remoteFirst.Create("k", Load));
+        await chain.Client.GetAsync(local.Create("k", Load));
+
+        Assert.False(chain.Client.TryGetLocal(remoteFirst, "k", out _));
+        Assert.True(chain.Client.TryGetLocal(local, "k", out _));
+        Assert.False(other.Client.TryGetLocal(local, "k", out _)); // the other client's tiers hold nothing of it
+    }
+
+    [Fact]
+    public async Task TryGetLocal_hit_allocates_nothing()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        NodeDefinition<string> definition = chain.Client.BuildNode<string>("built", new NodeMeta { Caches = [new Cache("local", null)] });
+        static ValueTask<string> Load(CancellationToken _) => ValueTask.FromResult("v");
+        await chain.Client.GetAsync(definition.Create("k", Load));
+        for (int i = 0; i < 100; i++)
+        {
+            Assert.True(chain.Client.TryGetLocal(definition, "k", out _)); // warm up
+        }
+
+        Assert.Equal(0, AllocationMeter.FewestBytes(() => Assert.True(chain.Client.TryGetLocal(definition, "k", out _)), calls: 10_000));
+    }
+
+    [Fact]
     public async Task After_dispose_a_built_node_is_refused_like_a_typed_node_instead_of_reading_disposed_storages()
     {
         var chain = await TestChain.CreateAsync();
@@ -486,6 +543,7 @@ public sealed class CachemeClientTests
 
         await Assert.ThrowsAsync<InvalidOperationException>(async () => await chain.Client.GetAsync(new ItemNode("1", chain.Source, LocalRemote)));
         await Assert.ThrowsAsync<InvalidOperationException>(async () => await chain.Client.GetAsync(definition.Create("k", Load)));
+        Assert.False(chain.Client.TryGetLocal(definition, "k", out _)); // the disposed tier holds nothing
     }
 
     [Fact]

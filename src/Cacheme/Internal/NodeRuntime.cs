@@ -1,3 +1,4 @@
+using CachemeNet.Internal.Local;
 using Microsoft.Extensions.Logging;
 
 namespace CachemeNet.Internal;
@@ -26,6 +27,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
     private readonly CachemeClient _client;
     private readonly Tier[] _tiers;
     private readonly int _leadingLocal;
+    private readonly LocalCacheStorage? _firstLocal;
     private readonly IRemoteStorage? _sharedTier;
     private readonly ICacheSerializer _serializer;
     private readonly BloomFilter? _doorkeeper;
@@ -46,6 +48,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
         _tiers = tiers;
         _flights = new SingleFlight<T>(CountDeferred);
         _leadingLocal = Array.FindIndex(tiers, t => t.Local is null) is int firstRemote and >= 0 ? firstRemote : tiers.Length;
+        _firstLocal = _leadingLocal > 0 ? tiers[0].Local as LocalCacheStorage : null;
         _sharedTier = Array.Find(tiers, t => t.Remote is not null)?.Remote;
         _serializer = meta.Serializer ?? throw new ArgumentException($"Node {name} has no serializer.");
         _doorkeeper = meta.Doorkeeper;
@@ -132,6 +135,24 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
         if (_leadingLocal > 0 && (ns is null || _client.Namespaces.TryGetCached(ns, out nsVersion)))
         {
             return TryLeadingLocal(node, nsVersion, out value);
+        }
+
+        value = default!;
+        return false;
+    }
+
+    /// <summary>
+    /// Serves the node <paramref name="definition"/> creates for <paramref name="key"/> from the first tier when that is
+    /// Cacheme's own local tier and holds it fresh, without creating the node; a hit is counted as <see cref="GetAsync"/>
+    /// counts it, a miss not at all (the caller goes on to <see cref="GetAsync"/>, which reads the tiers in order).
+    /// </summary>
+    public bool TryGetLocal(NodeDefinition<T> definition, string key, out T value)
+    {
+        if (_firstLocal is { } local && local.TryGet(definition.ProbeFor(key), definition.HashOf(key), out object? stored)
+            && ReadLocal(stored, null, out value) == Freshness.Fresh)
+        {
+            _counters.TierHit(0);
+            return true;
         }
 
         value = default!;

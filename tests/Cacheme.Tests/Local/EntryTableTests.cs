@@ -47,6 +47,25 @@ public sealed class EntryTableTests
     }
 
     [Fact]
+    public void A_probe_finds_the_entry_it_matches_among_keys_of_the_same_hash()
+    {
+        var table = new EntryTable<string, int>(100, StringComparer.Ordinal);
+        table.Add(new LocalEntry<string, int>("a:1", 1, 7)); // three keys given one hash, so one chain
+        table.Add(new LocalEntry<string, int>("b:2", 2, 7));
+        table.Add(new LocalEntry<string, int>("c:3", 3, 7));
+
+        Assert.Equal(2, table.Find(new PrefixProbe("b"), 7)!.Value);
+        Assert.Equal(1, table.Find(new PrefixProbe("a"), 7)!.Value);
+        Assert.Null(table.Find(new PrefixProbe("d"), 7));
+        Assert.Null(table.Find(new PrefixProbe("b"), 8)); // the probe is asked only about keys of its hash
+    }
+
+    private readonly struct PrefixProbe(string prefix) : IKeyProbe<string>
+    {
+        public bool Matches(string candidate) => candidate.StartsWith(prefix + ":", StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Uses_the_given_comparer()
     {
         var table = new EntryTable<string, int>(4, StringComparer.OrdinalIgnoreCase);

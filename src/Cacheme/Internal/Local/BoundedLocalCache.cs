@@ -59,9 +59,20 @@ internal sealed class BoundedLocalCache<TKey, TValue> : IThreadPoolWorkItem
     internal EvictionPolicy<TKey, TValue> Policy => _policy;
 
     /// <summary>Looks up a live entry without taking a lock.</summary>
-    public bool TryGet(TKey key, [MaybeNullWhen(false)] out TValue value)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryGet(TKey key, [MaybeNullWhen(false)] out TValue value) => TryRead(_table.Find(key), out value);
+
+    /// <summary>
+    /// Looks up the live entry whose key <paramref name="probe"/> matches, without taking a lock and without the key;
+    /// <paramref name="hash"/> is the hash of that key (see <see cref="EntryTable{TKey, TValue}.Find{TProbe}"/>).
+    /// </summary>
+    public bool TryGet<TProbe>(TProbe probe, int hash, [MaybeNullWhen(false)] out TValue value)
+        where TProbe : struct, IKeyProbe<TKey> => TryRead(_table.Find(probe, hash), out value);
+
+    /// <summary>The value of <paramref name="entry"/> when it is there and fresh, its use counted; an expired one wakes maintenance.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryRead(LocalEntry<TKey, TValue>? entry, [MaybeNullWhen(false)] out TValue value)
     {
-        LocalEntry<TKey, TValue>? entry = _table.Find(key);
         if (entry is not null)
         {
             if (entry is not TimedLocalEntry<TKey, TValue> timed || CoarseExpiry.IsFresh(timed.CoarseFreshUntil) || timed.Deadline > Now())

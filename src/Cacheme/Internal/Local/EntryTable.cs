@@ -47,7 +47,16 @@ internal sealed class EntryTable<TKey, TValue>
 
     /// <summary>Finds the entry of <paramref name="key"/>, whose <see cref="HashOf"/> is <paramref name="hash"/>, without taking a lock.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public LocalEntry<TKey, TValue>? Find(TKey key, int hash)
+    public LocalEntry<TKey, TValue>? Find(TKey key, int hash) => Find(new SameKey(this, key), hash);
+
+    /// <summary>
+    /// Finds the entry whose key <paramref name="probe"/> matches, without taking a lock and without the key itself: a
+    /// caller that knows a key's parts (a node definition and a key string) looks its entry up without building the key.
+    /// <paramref name="hash"/> must be the <see cref="HashOf"/> of the keys the probe matches.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public LocalEntry<TKey, TValue>? Find<TProbe>(TProbe probe, int hash)
+        where TProbe : struct, IKeyProbe<TKey>
     {
         while (true)
         {
@@ -56,7 +65,7 @@ internal sealed class EntryTable<TKey, TValue>
             LocalEntry<TKey, TValue>? entry = Volatile.Read(ref buckets[Index(hash, buckets.Length)]);
             while (entry is not null)
             {
-                if (entry.Hash == hash && KeyEquals(entry.Key, key))
+                if (entry.Hash == hash && probe.Matches(entry.Key))
                 {
                     return entry;
                 }
@@ -200,5 +209,12 @@ internal sealed class EntryTable<TKey, TValue>
 
         Volatile.Write(ref _buckets, buckets);
         Volatile.Write(ref _version, _version + 1); // even: stable
+    }
+
+    /// <summary>The probe of <see cref="Find(TKey, int)"/>: the key itself, under the table's comparer.</summary>
+    private readonly struct SameKey(EntryTable<TKey, TValue> table, TKey key) : IKeyProbe<TKey>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool Matches(TKey candidate) => table.KeyEquals(candidate, key);
     }
 }

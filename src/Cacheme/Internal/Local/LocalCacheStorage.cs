@@ -15,6 +15,10 @@ internal sealed class LocalCacheStorage(BoundedLocalCache<object, object?> cache
 
     public bool TryGet(object key, out object? value) => cache.TryGet(key, out value);
 
+    /// <summary>Reads the entry whose key <paramref name="probe"/> matches, without the key (see <see cref="BoundedLocalCache{TKey, TValue}.TryGet{TProbe}"/>).</summary>
+    public bool TryGet<TProbe>(TProbe probe, int hash, out object? value)
+        where TProbe : struct, IKeyProbe<object> => cache.TryGet(probe, hash, out value);
+
     public void Set(object key, object? value, TimeSpan? ttl) => cache.Set(key, value, ttl);
 
     public bool Remove(object key) => cache.Remove(key);
