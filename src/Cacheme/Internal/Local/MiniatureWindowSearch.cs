@@ -40,7 +40,7 @@ internal sealed class MiniatureWindowSearch
 
     private const int MinimumPeriod = 250;
     private const int PeriodsPerCapacity = 1;
-    private const double ScoreDecay = 0.95;
+    private const double ScoreDecay = 0.97;
     private const int ScoutDivisor = 2;
     private const int MinimumScoutCapacity = 16;
 
