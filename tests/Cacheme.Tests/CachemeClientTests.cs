@@ -516,6 +516,78 @@ public sealed class CachemeClientTests
     }
 
     [Fact]
+    public async Task TryGetLocal_on_two_threads_while_keys_are_refreshed_and_evicted_returns_only_each_keys_own_values()
+    {
+        // A 64-entry local tier, 256 keys: reads by probe race with refreshes (new values) and with evictions.
+        await using var chain = await TestChain.CreateAsync(localSize: 64);
+        NodeDefinition<string> definition = chain.Client.BuildNode<string>("raced", new NodeMeta { Caches = [new Cache("local", null)] });
+        int version = 0;
+        CacheNode<string> Node(int key) => definition.Create($"k{key}", _ => ValueTask.FromResult($"k{key}:{Interlocked.Increment(ref version)}"));
+        await chain.Client.GetAsync(Node(0));
+
+        long hits = 0;
+        var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task Reader(int seed) => Task.Run(async () =>
+        {
+            await go.Task;
+            var random = new Random(seed);
+            for (int i = 0; i < 200_000; i++)
+            {
+                int key = random.Next(256);
+                if (chain.Client.TryGetLocal(definition, $"k{key}", out string? value))
+                {
+                    Assert.StartsWith($"k{key}:", value, StringComparison.Ordinal);
+                    Interlocked.Increment(ref hits);
+                }
+            }
+        });
+
+        Task writer = Task.Run(async () =>
+        {
+            await go.Task;
+            for (int i = 0; i < 20_000; i++)
+            {
+                await chain.Client.RefreshAsync(Node(i % 256));
+            }
+        });
+
+        Task[] readers = [Reader(1), Reader(2)];
+        go.SetResult();
+        await Task.WhenAll([.. readers, writer]).WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.True(hits > 0, "no read ever hit");
+        Assert.True(chain.Local.Count <= 64);
+    }
+
+    [Fact]
+    public async Task TryGetLocal_tells_apart_two_keys_whose_hashes_collide()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        NodeDefinition<string> definition = chain.Client.BuildNode<string>("colliding", new NodeMeta { Caches = [new Cache("local", null)] });
+
+        // String hashes are randomised per process, so find two keys whose node hashes collide in this one (32-bit
+        // hashes: about 29 colliding pairs are expected among 500,000 keys).
+        var seen = new Dictionary<int, string>();
+        (string First, string Second)? pair = null;
+        for (int i = 0; i < 2_000_000 && pair is null; i++)
+        {
+            string key = $"k{i}";
+            if (!seen.TryAdd(definition.HashOf(key), key))
+            {
+                pair = (seen[definition.HashOf(key)], key);
+            }
+        }
+
+        Assert.NotNull(pair);
+        (string first, string second) = pair.Value;
+        await chain.Client.GetAsync(definition.Create(first, _ => ValueTask.FromResult("first's")));
+
+        Assert.True(chain.Client.TryGetLocal(definition, first, out string? value));
+        Assert.Equal("first's", value);
+        Assert.False(chain.Client.TryGetLocal(definition, second, out _)); // same hash, same bucket, another key
+    }
+
+    [Fact]
     public async Task TryGetLocal_hit_allocates_nothing()
     {
         await using var chain = await TestChain.CreateAsync();
