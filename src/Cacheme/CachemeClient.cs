@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using CachemeNet.Internal;
 using Microsoft.Extensions.Logging;
 
@@ -238,10 +239,7 @@ public sealed partial class CachemeClient : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentException.ThrowIfNullOrEmpty(key);
-        NodeRuntime<T>? runtime = definition.Runtime is { } remembered && ReferenceEquals(remembered.Client, this)
-            ? remembered
-            : _runtimes.TryGetValue(definition, out NodeRuntime? found) ? (NodeRuntime<T>)found : null;
-        if (runtime is not null)
+        if (ServedRuntime<T>(definition) is { } runtime)
         {
             return runtime.TryGetLocal(definition, key, out value);
         }
@@ -409,17 +407,19 @@ public sealed partial class CachemeClient : IAsyncDisposable
     internal NodeRuntime<T> Runtime<T>(CacheNode<T> node)
     {
         object definition = node.Definition;
+        return ServedRuntime<T>(definition) ?? CreateRuntime(node, definition);
+    }
+
+    /// <summary>The runtime of a node definition (a node type or a <see cref="NodeDefinition{T}"/>) this client has served, if any.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // on every read's path
+    private NodeRuntime<T>? ServedRuntime<T>(object definition)
+    {
         if (definition is NodeDefinition<T> { Runtime: { } remembered } && ReferenceEquals(remembered.Client, this))
         {
             return remembered;
         }
 
-        if (_runtimes.TryGetValue(definition, out NodeRuntime? found))
-        {
-            return (NodeRuntime<T>)found;
-        }
-
-        return CreateRuntime(node, definition);
+        return _runtimes.TryGetValue(definition, out NodeRuntime? found) ? (NodeRuntime<T>)found : null;
     }
 
     private NodeRuntime<T> CreateRuntime<T>(CacheNode<T> node, object definition)

@@ -56,8 +56,7 @@ public sealed class NodeDefinition<T> : IRemembersRuntime
     /// <summary>Matches the stored node of one definition and key, so a local tier is read without creating the node.</summary>
     internal readonly struct KeyProbe(NodeDefinition<T> owner, string key) : IKeyProbe<object>
     {
-        public bool Matches(object candidate) =>
-            candidate is BuiltNode node && ReferenceEquals(node.Owner, owner) && string.Equals(node.NodeKey, key, StringComparison.Ordinal);
+        public bool Matches(object candidate) => candidate is BuiltNode node && node.Is(owner, key);
     }
 
     private sealed record BuiltNode(NodeDefinition<T> Owner, string NodeKey, Func<CancellationToken, ValueTask<T>> Loader) : CacheNode<T>
@@ -71,7 +70,10 @@ public sealed class NodeDefinition<T> : IRemembersRuntime
         public override ValueTask<T> LoadAsync(CancellationToken cancellationToken) => Loader(cancellationToken);
 
         // Two built nodes are the same cache entry when they share a definition and a key; the loader does not matter.
-        public bool Equals(BuiltNode? other) => other is not null && ReferenceEquals(Owner, other.Owner) && string.Equals(NodeKey, other.NodeKey, StringComparison.Ordinal);
+        public bool Equals(BuiltNode? other) => other is not null && Is(other.Owner, other.NodeKey);
+
+        /// <summary>Whether this is the node <paramref name="owner"/> creates for <paramref name="key"/>.</summary>
+        public bool Is(NodeDefinition<T> owner, string key) => ReferenceEquals(Owner, owner) && string.Equals(NodeKey, key, StringComparison.Ordinal);
 
         public override int GetHashCode() => Owner.HashOf(NodeKey);
     }
