@@ -416,6 +416,45 @@ public sealed class CachemeClientTests
     }
 
     [Fact]
+    public async Task A_read_started_after_an_invalidation_does_not_join_the_flight_it_invalidated()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        TaskCompletionSource gate = chain.GateSource();
+        var node = new ItemNode("1", chain.Source, RemoteOnly);
+
+        Task<string> before = await chain.StartReadAsync(node);
+        await chain.Client.InvalidateAsync(node);
+        Task<string> after = chain.Client.GetAsync(node with { }).AsTask(); // an equal node, found by node if at all
+        gate.SetResult();
+
+        Assert.Equal("value:1", await before);
+        Assert.Equal("value:1", await after);
+        Assert.Equal(2, chain.Source.Total); // the later read ran its own load instead of joining the invalidated one
+    }
+
+    [Fact]
+    public async Task A_joiner_finds_the_flight_by_node_and_allocates_nothing()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        TaskCompletionSource gate = chain.GateSource();
+        var node = new ItemNode("1", chain.Source, TestChain.Meta(new Cache("local", null)));
+        Task<string> leader = await chain.StartReadAsync(node);
+        var joiners = new List<Task<string>>();
+        for (int i = 0; i < 100; i++)
+        {
+            joiners.Add(chain.Client.GetAsync(node with { }).AsTask()); // equal nodes, other instances; also warms up
+        }
+
+        // A joiner without a token waits on the flight's task and builds no key string (96 B before: Key() and the full key).
+        Assert.Equal(0, AllocationMeter.FewestBytes(() => _ = chain.Client.GetAsync(node), calls: 1_000));
+        gate.SetResult();
+
+        Assert.All(await Task.WhenAll([leader, .. joiners]), value => Assert.Equal("value:1", value));
+        Assert.Equal(1, chain.Source.Total);
+        Assert.Equal(5_101, chain.Client.Stats<ItemNode>().RequestCount); // the leader, 100 joiners, 5 x 1,000 measured
+    }
+
+    [Fact]
     public async Task Set_prefix_changes_every_full_key_and_clears_local_tiers()
     {
         await using var chain = await TestChain.CreateAsync();

@@ -171,6 +171,15 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
             return GetThroughFlightAsync(node, loader, cancellationToken);
         }
 
+        // A joiner finds the flight by node when it can, so it builds no key string.
+        Flight<T>? joined = _flights.TryJoinRecent(node, defer: true, out bool deferred);
+        if (joined is not null)
+        {
+            return deferred
+                ? new ValueTask<T>(joined.Task)
+                : WaitForFlightAsync(node, null, loader, joined, leader: false, cancellationToken);
+        }
+
         string key;
         try
         {
@@ -181,7 +190,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
             return ValueTask.FromException<T>(e);
         }
 
-        Flight<T> flight = _flights.JoinOrLead(key, defer: true, out bool leader, out bool deferred);
+        Flight<T> flight = _flights.JoinOrLead(key, node, defer: true, out bool leader, out deferred);
         return deferred
             ? new ValueTask<T>(flight.Task)
             : WaitForFlightAsync(node, null, loader, flight, leader, cancellationToken);
@@ -191,7 +200,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
     {
         cancellationToken.ThrowIfCancellationRequested();
         (string key, string? nsVersion) = await ResolveKeyAsync(node, cancellationToken).ConfigureAwait(false);
-        Flight<T> flight = _flights.JoinOrLead(key, out bool leader);
+        Flight<T> flight = _flights.JoinOrLead(key, nsVersion is null ? node : null, defer: false, out bool leader, out _);
         return await WaitForFlightAsync(node, nsVersion, loader, flight, leader, cancellationToken).ConfigureAwait(false);
     }
 

@@ -9,18 +9,47 @@ namespace CachemeNet.Internal;
 /// </param>
 internal sealed class SingleFlight<T>(Action<Flight<T>, int, bool>? countDeferred = null)
 {
+    /// <summary>How many recent flights can be found by node (a power of two).</summary>
+    private const int RecentSlots = 64;
+
     private readonly ConcurrentDictionary<string, Flight<T>> _flights = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Flights whose leader gave its node, by the node's hash: a lossy direct-mapped table (a newer flight takes the slot
+    /// of an older one with the same low hash bits) that lets a joiner find a flight without building the full key.
+    /// </summary>
+    private readonly Flight<T>?[] _recent = new Flight<T>?[RecentSlots];
 
     public int Count => _flights.Count;
 
     /// <summary>Joins the key's flight, or creates one and makes the caller its leader.</summary>
-    public Flight<T> JoinOrLead(string key, out bool leader) => JoinOrLead(key, defer: false, out leader, out _);
+    public Flight<T> JoinOrLead(string key, out bool leader) => JoinOrLead(key, node: null, defer: false, out leader, out _);
+
+    /// <summary>
+    /// Joins the flight led for a node equal to <paramref name="node"/> if it is still in the recent table, not forgotten
+    /// and not abandoned, without the full key (which the caller then need not build); null otherwise, and the caller
+    /// goes on to <see cref="JoinOrLead(string, object?, bool, out bool, out bool)"/>. Only for nodes whose full key is
+    /// determined by the node (no namespace), so equal nodes mean the same key.
+    /// </summary>
+    public Flight<T>? TryJoinRecent(object node, bool defer, out bool deferred)
+    {
+        int hash = node.GetHashCode();
+        Flight<T>? flight = Volatile.Read(ref _recent[hash & (RecentSlots - 1)]);
+        if (flight is not null && flight.NodeHash == hash && !flight.Forgotten && node.Equals(flight.Node) && flight.TryJoin(defer, out deferred))
+        {
+            return flight;
+        }
+
+        deferred = false;
+        return null;
+    }
 
     /// <summary>
     /// Joins the key's flight, handing the joiner's statistics to it when <paramref name="defer"/> and it still can
-    /// (<paramref name="deferred"/>), or creates one and makes the caller its leader.
+    /// (<paramref name="deferred"/>), or creates one and makes the caller its leader. A leader that gives its
+    /// <paramref name="node"/> (one without a namespace) makes the flight joinable by node (<see cref="TryJoinRecent"/>).
     /// </summary>
-    public Flight<T> JoinOrLead(string key, bool defer, out bool leader, out bool deferred)
+    public Flight<T> JoinOrLead(string key, object? node, bool defer, out bool leader, out bool deferred)
     {
         while (true)
         {
@@ -37,9 +66,14 @@ internal sealed class SingleFlight<T>(Action<Flight<T>, int, bool>? countDeferre
                 continue;
             }
 
-            var created = new Flight<T>(key, countDeferred);
+            var created = new Flight<T>(key, countDeferred, node);
             if (_flights.TryAdd(key, created))
             {
+                if (node is not null)
+                {
+                    Volatile.Write(ref _recent[created.NodeHash & (RecentSlots - 1)], created);
+                }
+
                 leader = true;
                 deferred = false;
                 return created;
@@ -48,7 +82,11 @@ internal sealed class SingleFlight<T>(Action<Flight<T>, int, bool>? countDeferre
     }
 
     /// <summary>Removes this flight, never another one that has since taken its key.</summary>
-    public void Remove(Flight<T> flight) => _flights.TryRemove(KeyValuePair.Create(flight.Key, flight));
+    public void Remove(Flight<T> flight)
+    {
+        _flights.TryRemove(KeyValuePair.Create(flight.Key, flight));
+        RemoveRecent(flight);
+    }
 
     /// <summary>Detaches the key's current flight so later callers start afresh (used by invalidation).</summary>
     public void Forget(string key)
@@ -56,6 +94,16 @@ internal sealed class SingleFlight<T>(Action<Flight<T>, int, bool>? countDeferre
         if (_flights.TryRemove(key, out Flight<T>? flight))
         {
             flight.Forget();
+            RemoveRecent(flight);
+        }
+    }
+
+    /// <summary>Clears the flight's slot in the recent table if it still holds it.</summary>
+    private void RemoveRecent(Flight<T> flight)
+    {
+        if (flight.Node is not null)
+        {
+            Interlocked.CompareExchange(ref _recent[flight.NodeHash & (RecentSlots - 1)], null, flight);
         }
     }
 
