@@ -25,34 +25,34 @@ public sealed class SingleFlightTests
     public void A_flight_led_with_a_node_is_joined_by_an_equal_node_until_it_is_removed_or_forgotten()
     {
         var flights = new SingleFlight<string>();
-        Flight<string> led = flights.JoinOrLead("k", node: ("node", 1), defer: false, out bool leads, out _);
+        Flight<string> led = flights.JoinOrLead("k", node: ("node", 1), nodeHash: ("node", 1).GetHashCode(), defer: false, out bool leads, out _);
         Assert.True(leads);
 
-        Assert.Same(led, flights.TryJoinRecent(("node", 1), defer: false, out _)); // equal, not the same instance
-        Assert.Null(flights.TryJoinRecent(("node", 2), defer: false, out _));
+        Assert.Same(led, flights.TryJoinRecent(("node", 1), ("node", 1).GetHashCode(), defer: false, out _)); // equal, not the same instance
+        Assert.Null(flights.TryJoinRecent(("node", 2), ("node", 2).GetHashCode(), defer: false, out _));
         flights.Remove(led);
-        Assert.Null(flights.TryJoinRecent(("node", 1), defer: false, out _));
+        Assert.Null(flights.TryJoinRecent(("node", 1), ("node", 1).GetHashCode(), defer: false, out _));
 
-        Flight<string> again = flights.JoinOrLead("k", node: ("node", 1), defer: false, out _, out _);
+        Flight<string> again = flights.JoinOrLead("k", node: ("node", 1), nodeHash: ("node", 1).GetHashCode(), defer: false, out _, out _);
         flights.Forget("k");
         Assert.True(again.Forgotten);
-        Assert.Null(flights.TryJoinRecent(("node", 1), defer: false, out _));
+        Assert.Null(flights.TryJoinRecent(("node", 1), ("node", 1).GetHashCode(), defer: false, out _));
 
         flights.JoinOrLead("plain", out _); // led without a node: found by key only
-        Assert.Null(flights.TryJoinRecent("plain", defer: false, out _));
+        Assert.Null(flights.TryJoinRecent("plain", "plain".GetHashCode(), defer: false, out _));
     }
 
     [Fact]
     public async Task An_abandoned_flight_is_not_joined_by_node()
     {
         var flights = new SingleFlight<string>();
-        Flight<string> flight = flights.JoinOrLead("k", node: "n", defer: false, out _, out _);
+        Flight<string> flight = flights.JoinOrLead("k", node: "n", nodeHash: "n".GetHashCode(), defer: false, out _, out _);
         using var cancel = new CancellationTokenSource();
         ValueTask<string> wait = flights.WaitAsync(flight, null, TimeProvider.System, cancel.Token);
         cancel.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await wait);
 
-        Assert.Null(flights.TryJoinRecent("n", defer: false, out _));
+        Assert.Null(flights.TryJoinRecent("n", "n".GetHashCode(), defer: false, out _));
         Assert.NotSame(flight, flights.JoinOrLead("k", out bool leads));
         Assert.True(leads);
     }
@@ -100,7 +100,7 @@ public sealed class SingleFlightTests
         Flight<string> flight = flights.JoinOrLead("k", out _);
         for (int i = 0; i < 3; i++)
         {
-            Assert.Same(flight, flights.JoinOrLead("k", node: null, defer: true, out _, out bool deferred));
+            Assert.Same(flight, flights.JoinOrLead("k", node: null, nodeHash: 0, defer: true, out _, out bool deferred));
             Assert.True(deferred);
         }
 
@@ -109,7 +109,7 @@ public sealed class SingleFlightTests
 
         Assert.Equal([(3, false, true, false)], counted); // counted before the task completed, so before any waiter resumed
         Assert.Equal("old", await flight.Task);
-        flights.JoinOrLead("k", node: null, defer: true, out bool leads, out bool lateDeferred);
+        flights.JoinOrLead("k", node: null, nodeHash: 0, defer: true, out bool leads, out bool lateDeferred);
         Assert.False(leads);
         Assert.False(lateDeferred); // settled: a later joiner counts itself
     }
@@ -120,7 +120,7 @@ public sealed class SingleFlightTests
         var counted = new List<(int Joiners, bool Failed)>();
         var flights = new SingleFlight<string>((_, joiners, failed) => counted.Add((joiners, failed)));
         Flight<string> flight = flights.JoinOrLead("k", out _);
-        flights.JoinOrLead("k", node: null, defer: true, out _, out bool deferred);
+        flights.JoinOrLead("k", node: null, nodeHash: 0, defer: true, out _, out bool deferred);
         Assert.True(deferred);
 
         flight.SetException(new InvalidOperationException("down"));
@@ -135,7 +135,7 @@ public sealed class SingleFlightTests
     {
         var flights = new SingleFlight<string>();
         flights.JoinOrLead("k", out _);
-        flights.JoinOrLead("k", node: null, defer: true, out bool leads, out bool deferred);
+        flights.JoinOrLead("k", node: null, nodeHash: 0, defer: true, out bool leads, out bool deferred);
 
         Assert.False(leads);
         Assert.False(deferred);

@@ -6,7 +6,7 @@ namespace CachemeNet.Internal;
 /// the flight is abandoned: it leaves the table and its <see cref="Token"/> is cancelled so the loader can stop.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The CancellationTokenSource has no timer; nothing unmanaged to release.")]
-internal sealed class Flight<T>(string key, Action<Flight<T>, int, bool>? countDeferred = null, object? node = null)
+internal sealed class Flight<T>(string key, Action<Flight<T>, int, bool>? countDeferred = null, object? node = null, int nodeHash = 0)
 {
     private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _abandon = new();
@@ -20,8 +20,8 @@ internal sealed class Flight<T>(string key, Action<Flight<T>, int, bool>? countD
     /// <summary>The node the leader asked for, when the flight can be joined by node (<see cref="SingleFlight{T}.TryJoinRecent"/>).</summary>
     public object? Node { get; } = node;
 
-    /// <summary>The hash of <see cref="Node"/>, or 0.</summary>
-    public int NodeHash { get; } = node?.GetHashCode() ?? 0;
+    /// <summary>The hash of <see cref="Node"/> (given by the leader, which has computed it already), or 0.</summary>
+    public int NodeHash { get; } = nodeHash;
 
     public Task<T> Task => _completion.Task;
 

@@ -172,7 +172,8 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
         }
 
         // A joiner finds the flight by node when it can, so it builds no key string.
-        Flight<T>? joined = _flights.TryJoinRecent(node, defer: true, out bool deferred);
+        int nodeHash = node.GetHashCode();
+        Flight<T>? joined = _flights.TryJoinRecent(node, nodeHash, defer: true, out bool deferred);
         if (joined is not null)
         {
             return deferred
@@ -190,7 +191,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
             return ValueTask.FromException<T>(e);
         }
 
-        Flight<T> flight = _flights.JoinOrLead(key, node, defer: true, out bool leader, out deferred);
+        Flight<T> flight = _flights.JoinOrLead(key, node, nodeHash, defer: true, out bool leader, out deferred);
         return deferred
             ? new ValueTask<T>(flight.Task)
             : WaitForFlightAsync(node, null, loader, flight, leader, cancellationToken);
@@ -200,7 +201,9 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
     {
         cancellationToken.ThrowIfCancellationRequested();
         (string key, string? nsVersion) = await ResolveKeyAsync(node, cancellationToken).ConfigureAwait(false);
-        Flight<T> flight = _flights.JoinOrLead(key, nsVersion is null ? node : null, defer: false, out bool leader, out _);
+        Flight<T> flight = nsVersion is null
+            ? _flights.JoinOrLead(key, node, node.GetHashCode(), defer: false, out bool leader, out _)
+            : _flights.JoinOrLead(key, out leader);
         return await WaitForFlightAsync(node, nsVersion, loader, flight, leader, cancellationToken).ConfigureAwait(false);
     }
 

@@ -23,19 +23,19 @@ internal sealed class SingleFlight<T>(Action<Flight<T>, int, bool>? countDeferre
     public int Count => _flights.Count;
 
     /// <summary>Joins the key's flight, or creates one and makes the caller its leader.</summary>
-    public Flight<T> JoinOrLead(string key, out bool leader) => JoinOrLead(key, node: null, defer: false, out leader, out _);
+    public Flight<T> JoinOrLead(string key, out bool leader) => JoinOrLead(key, node: null, nodeHash: 0, defer: false, out leader, out _);
 
     /// <summary>
     /// Joins the flight led for a node equal to <paramref name="node"/> if it is still in the recent table, not forgotten
     /// and not abandoned, without the full key (which the caller then need not build); null otherwise, and the caller
-    /// goes on to <see cref="JoinOrLead(string, object?, bool, out bool, out bool)"/>. Only for nodes whose full key is
-    /// determined by the node (no namespace), so equal nodes mean the same key.
+    /// goes on to <see cref="JoinOrLead(string, object?, int, bool, out bool, out bool)"/> with the same
+    /// <paramref name="nodeHash"/> (<c>node.GetHashCode()</c>). Only for nodes whose full key is determined by the node
+    /// (no namespace), so equal nodes mean the same key.
     /// </summary>
-    public Flight<T>? TryJoinRecent(object node, bool defer, out bool deferred)
+    public Flight<T>? TryJoinRecent(object node, int nodeHash, bool defer, out bool deferred)
     {
-        int hash = node.GetHashCode();
-        Flight<T>? flight = Volatile.Read(ref _recent[hash & (RecentSlots - 1)]);
-        if (flight is not null && flight.NodeHash == hash && !flight.Forgotten && node.Equals(flight.Node) && flight.TryJoin(defer, out deferred))
+        Flight<T>? flight = Volatile.Read(ref _recent[nodeHash & (RecentSlots - 1)]);
+        if (flight is not null && flight.NodeHash == nodeHash && !flight.Forgotten && node.Equals(flight.Node) && flight.TryJoin(defer, out deferred))
         {
             return flight;
         }
@@ -47,9 +47,10 @@ internal sealed class SingleFlight<T>(Action<Flight<T>, int, bool>? countDeferre
     /// <summary>
     /// Joins the key's flight, handing the joiner's statistics to it when <paramref name="defer"/> and it still can
     /// (<paramref name="deferred"/>), or creates one and makes the caller its leader. A leader that gives its
-    /// <paramref name="node"/> (one without a namespace) makes the flight joinable by node (<see cref="TryJoinRecent"/>).
+    /// <paramref name="node"/> (one without a namespace) and its <paramref name="nodeHash"/> (<c>node.GetHashCode()</c>)
+    /// makes the flight joinable by node (<see cref="TryJoinRecent"/>).
     /// </summary>
-    public Flight<T> JoinOrLead(string key, object? node, bool defer, out bool leader, out bool deferred)
+    public Flight<T> JoinOrLead(string key, object? node, int nodeHash, bool defer, out bool leader, out bool deferred)
     {
         while (true)
         {
@@ -66,7 +67,7 @@ internal sealed class SingleFlight<T>(Action<Flight<T>, int, bool>? countDeferre
                 continue;
             }
 
-            var created = new Flight<T>(key, countDeferred, node);
+            var created = new Flight<T>(key, countDeferred, node, nodeHash);
             if (_flights.TryAdd(key, created))
             {
                 if (node is not null)
