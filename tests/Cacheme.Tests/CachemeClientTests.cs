@@ -455,6 +455,35 @@ public sealed class CachemeClientTests
     }
 
     [Fact]
+    public async Task A_joiner_reading_with_a_state_loader_creates_no_loader_and_the_leaders_loader_runs_once()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        var node = new ItemNode("1", chain.Source, TestChain.Meta(new Cache("local", null)));
+        var gate = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        int[] calls = new int[2];
+        static ValueTask<string> Load((int[] Calls, int Index, Task<string> Gate) state, CancellationToken _)
+        {
+            Interlocked.Increment(ref state.Calls[state.Index]);
+            return new ValueTask<string>(state.Gate);
+        }
+
+        Task<string> leader = chain.Client.GetAsync(node, (calls, 0, gate.Task), Load).AsTask();
+        var joiners = new List<Task<string>>();
+        for (int i = 0; i < 100; i++)
+        {
+            joiners.Add(chain.Client.GetAsync(node with { }, (calls, 1, gate.Task), Load).AsTask()); // also warms up
+        }
+
+        // The loader object is made only by a read that leads a flight (a joiner made one, 48 B here, before).
+        Assert.Equal(0, AllocationMeter.FewestBytes(() => _ = chain.Client.GetAsync(node, (calls, 1, gate.Task), Load), calls: 1_000));
+        gate.SetResult("loaded");
+
+        Assert.All(await Task.WhenAll([leader, .. joiners]), value => Assert.Equal("loaded", value));
+        Assert.Equal([1, 0], calls);
+        Assert.Equal(0, chain.Source.Total); // the node's own LoadAsync never ran
+    }
+
+    [Fact]
     public async Task Set_prefix_changes_every_full_key_and_clears_local_tiers()
     {
         await using var chain = await TestChain.CreateAsync();

@@ -124,7 +124,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
     }
 
     public ValueTask<T> GetAsync(CacheNode<T> node, CancellationToken cancellationToken) =>
-        TryServeLeadingLocal(node, out T value) ? new ValueTask<T>(value) : GetThroughFlight(node, null, cancellationToken);
+        TryServeLeadingLocal(node, out T value) ? new ValueTask<T>(value) : GetThroughFlight(node, default(NodeOwnLoader<T>), cancellationToken);
 
     /// <summary>Serves the node from a leading local tier when it is there and fresh (back-filling earlier ones); synchronous, no allocation.</summary>
     private bool TryServeLeadingLocal(CacheNode<T> node, out T value)
@@ -164,7 +164,8 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
     /// watch (no token that can cancel, no hard timeout) and whose key needs no namespace lookup waits on the flight's
     /// task itself, and the flight counts it when it settles: no state machine per joiner.
     /// </summary>
-    private ValueTask<T> GetThroughFlight(CacheNode<T> node, NodeLoader<T>? loader, CancellationToken cancellationToken)
+    private ValueTask<T> GetThroughFlight<TLoader>(CacheNode<T> node, TLoader loader, CancellationToken cancellationToken)
+        where TLoader : struct, INodeLoaderSource<T>
     {
         if (!SingleFlight<T>.WaitsOnSharedTask(_hardTimeout, cancellationToken) || node.Namespace() is not null)
         {
@@ -197,7 +198,8 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
             : WaitForFlightAsync(node, null, loader, flight, leader, cancellationToken);
     }
 
-    private async ValueTask<T> GetThroughFlightAsync(CacheNode<T> node, NodeLoader<T>? loader, CancellationToken cancellationToken)
+    private async ValueTask<T> GetThroughFlightAsync<TLoader>(CacheNode<T> node, TLoader loader, CancellationToken cancellationToken)
+        where TLoader : struct, INodeLoaderSource<T>
     {
         cancellationToken.ThrowIfCancellationRequested();
         (string key, string? nsVersion) = await ResolveKeyAsync(node, cancellationToken).ConfigureAwait(false);
@@ -208,11 +210,12 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
     }
 
     /// <summary>Starts the flight's work when the caller leads it, waits with the caller's token and counts the read.</summary>
-    private async ValueTask<T> WaitForFlightAsync(CacheNode<T> node, string? nsVersion, NodeLoader<T>? loader, Flight<T> flight, bool leader, CancellationToken cancellationToken)
+    private async ValueTask<T> WaitForFlightAsync<TLoader>(CacheNode<T> node, string? nsVersion, TLoader loader, Flight<T> flight, bool leader, CancellationToken cancellationToken)
+        where TLoader : struct, INodeLoaderSource<T>
     {
         if (leader)
         {
-            _ = RunAsync(node, nsVersion, loader, flight);
+            _ = RunAsync(node, nsVersion, loader.Create(), flight);
         }
 
         T value;
