@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using CachemeNet.Extensions.Internal;
 using Microsoft.Extensions.Caching.Hybrid;
 
@@ -28,6 +29,8 @@ public sealed class CachemeHybridCache : HybridCache
     private readonly IRemoteStorage? _shared;
     private readonly TagInvalidations _tags;
     private readonly ConcurrentDictionary<DefinitionKey, Definition> _definitions = new();
+    private readonly ConcurrentDictionary<Task, Task> _sharedReads = new(); // the client's flight task -> the value's task (SharedRead)
+    private readonly ConditionalWeakTable<object, Task> _invalidations = new(); // an entry found stale -> its key's invalidation (ReloadAsync)
     private readonly Lock _building = new();
     private readonly HashSet<Type> _plainNamed = []; // value types whose definition has the plain name {NodeName}:{type}; under _building
     private DefaultDefinition?[] _defaultDefinitions = []; // per value type (TypeSlot), for calls without entry options
@@ -80,10 +83,65 @@ public sealed class CachemeHybridCache : HybridCache
 
         CacheNode<HybridEntry<T>> node = definition.Create(key, NeverLoaded<T>.Loader);
         ValueTask<HybridEntry<T>> read = _client.GetAsync(node, load, FactoryCall<TState, T>.Load, cancellationToken);
-        return read.IsCompletedSuccessfully
-            ? Checked(read.Result, node, definition, key, load, cancellationToken)
-            : ReadAsync(read, node, load, cancellationToken);
+        if (read.IsCompletedSuccessfully)
+        {
+            return Checked(read.Result, node, definition, key, load, cancellationToken);
+        }
+
+        // A caller without a token of its own gets the client's flight task (leader and joiners alike): all of them
+        // share one continuation that checks the tags and unwraps the entry, instead of one state machine each.
+        return cancellationToken.CanBeCanceled
+            ? ReadAsync(read, node, load, cancellationToken)
+            : new ValueTask<T>(SharedRead(read.AsTask(), node, load));
     }
+
+    /// <summary>
+    /// The value of <paramref name="flight"/> after the tag check, shared by every caller waiting on that flight: the
+    /// first one starts the continuation, the others find it in <see cref="_sharedReads"/>. An entry leaves the table
+    /// before its task completes, so the table holds only reads in flight.
+    /// </summary>
+    private Task<T> SharedRead<TState, T>(Task<HybridEntry<T>> flight, CacheNode<HybridEntry<T>> node, FactoryCall<TState, T> load)
+    {
+        if (_sharedReads.TryGetValue(flight, out Task? shared))
+        {
+            return (Task<T>)shared;
+        }
+
+        var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        shared = _sharedReads.GetOrAdd(flight, completion.Task);
+        if (ReferenceEquals(shared, completion.Task))
+        {
+            _ = CompleteSharedReadAsync(flight, completion, node, load);
+        }
+
+        return (Task<T>)shared;
+    }
+
+    private async Task CompleteSharedReadAsync<TState, T>(Task<HybridEntry<T>> flight, TaskCompletionSource<T> completion, CacheNode<HybridEntry<T>> node, FactoryCall<TState, T> load)
+    {
+        try
+        {
+            HybridEntry<T> entry = await flight.ConfigureAwait(false);
+            T value = await CheckTagsAsync(entry, _tags.LatestAsync(entry.Tags, CancellationToken.None), node, load, CancellationToken.None).ConfigureAwait(false);
+            _sharedReads.TryRemove(flight, out _);
+            completion.SetResult(value);
+        }
+        catch (Exception e)
+        {
+            _sharedReads.TryRemove(flight, out _);
+            if (e is OperationCanceledException canceled)
+            {
+                completion.SetCanceled(canceled.CancellationToken);
+            }
+            else
+            {
+                completion.SetException(e);
+            }
+        }
+    }
+
+    /// <summary>How many shared reads are in flight (for tests).</summary>
+    internal int SharedReadCount => _sharedReads.Count;
 
     /// <summary>
     /// The entry's value when none of its tags was invalidated since it was created, without waiting when the tags are
@@ -99,7 +157,7 @@ public sealed class CachemeHybridCache : HybridCache
 
         return entry.CreatedTicks > latest.Result
             ? new ValueTask<T>(entry.Value)
-            : ReloadAsync(node ?? definition.Create(key, NeverLoaded<T>.Loader), load, cancellationToken);
+            : ReloadAsync(entry, node ?? definition.Create(key, NeverLoaded<T>.Loader), load, cancellationToken);
     }
 
     private async ValueTask<T> ReadAsync<TState, T>(ValueTask<HybridEntry<T>> read, CacheNode<HybridEntry<T>> node, FactoryCall<TState, T> load, CancellationToken cancellationToken)
@@ -110,10 +168,56 @@ public sealed class CachemeHybridCache : HybridCache
 
     /// <summary>Returns the entry's value unless one of its tags was invalidated at or after it was created; then reloads it.</summary>
     private async ValueTask<T> CheckTagsAsync<TState, T>(HybridEntry<T> entry, ValueTask<long> latest, CacheNode<HybridEntry<T>> node, FactoryCall<TState, T> load, CancellationToken cancellationToken) =>
-        entry.CreatedTicks > await latest.ConfigureAwait(false) ? entry.Value : await ReloadAsync(node, load, cancellationToken).ConfigureAwait(false);
+        entry.CreatedTicks > await latest.ConfigureAwait(false) ? entry.Value : await ReloadAsync(entry, node, load, cancellationToken).ConfigureAwait(false);
 
-    private async ValueTask<T> ReloadAsync<TState, T>(CacheNode<HybridEntry<T>> node, FactoryCall<TState, T> load, CancellationToken cancellationToken) =>
-        (await _client.RefreshAsync(node, load, FactoryCall<TState, T>.Load, cancellationToken).ConfigureAwait(false)).Value;
+    /// <summary>
+    /// Reloads a key whose <paramref name="stale"/> entry predates one of its tags' invalidation. Every caller that found
+    /// the same entry waits for one invalidation of the key (<see cref="InvalidationOf"/>), then reads it again through the
+    /// client's singleflight, so however many callers find it, the factory runs once (each refreshing on its own ran it up
+    /// to once per caller: every refresh's invalidation detached the load the one before had started).
+    /// </summary>
+    private async ValueTask<T> ReloadAsync<TState, T>(HybridEntry<T> stale, CacheNode<HybridEntry<T>> node, FactoryCall<TState, T> load, CancellationToken cancellationToken)
+    {
+        await InvalidationOf(stale, node).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return (await _client.GetAsync(node, load, FactoryCall<TState, T>.Load, cancellationToken).ConfigureAwait(false)).Value;
+    }
+
+    /// <summary>
+    /// The invalidation of <paramref name="node"/>'s key, started by the first caller that found <paramref name="stale"/>
+    /// and shared, by that entry, with every other (a weak table: the mapping lives as long as the stale entry does). A
+    /// failed invalidation leaves the table, so the next caller tries again.
+    /// </summary>
+    private Task InvalidationOf<T>(HybridEntry<T> stale, CacheNode<HybridEntry<T>> node)
+    {
+        while (true)
+        {
+            if (_invalidations.TryGetValue(stale, out Task? running))
+            {
+                return running;
+            }
+
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (_invalidations.TryAdd(stale, done.Task))
+            {
+                _ = InvalidateAsync(stale, node, done);
+                return done.Task;
+            }
+        }
+    }
+
+    private async Task InvalidateAsync<T>(HybridEntry<T> stale, CacheNode<HybridEntry<T>> node, TaskCompletionSource done)
+    {
+        try
+        {
+            await _client.InvalidateAsync(node, CancellationToken.None).ConfigureAwait(false);
+            done.SetResult();
+        }
+        catch (Exception e)
+        {
+            _invalidations.Remove(stale);
+            done.SetException(e);
+        }
+    }
 
     /// <inheritdoc />
     public override async ValueTask SetAsync<T>(string key, T value, HybridCacheEntryOptions? options = null, IEnumerable<string>? tags = null, CancellationToken cancellationToken = default)

@@ -120,6 +120,108 @@ public sealed class CachemeHybridCacheTests
         Assert.Equal(1, calls);
     }
 
+    /// <summary>A factory that waits for <see cref="Release"/> and counts its calls.</summary>
+    private sealed class GatedFactory
+    {
+        private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _calls;
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        public Exception? Failure { get; set; }
+
+        public async ValueTask<string> CreateAsync(string value, CancellationToken cancellationToken)
+        {
+            int n = Interlocked.Increment(ref _calls);
+            await _gate.Task.WaitAsync(cancellationToken);
+            return Failure is null ? $"{value}#{n}" : throw Failure;
+        }
+
+        public void Release() => _gate.SetResult();
+    }
+
+    [Fact]
+    public async Task Callers_without_a_token_share_one_continuation_per_flight_and_joiners_allocate_only_their_node()
+    {
+        await using var client = new CachemeClient();
+        await client.RegisterStorageAsync("local", new Storage("local://tlfu", size: 100));
+        var cache = new CachemeHybridCache(client, new CachemeHybridCacheOptions { SharedStorage = null });
+        var factory = new GatedFactory();
+        Func<string, CancellationToken, ValueTask<string>> create = factory.CreateAsync;
+
+        Task<string> first = cache.GetOrCreateAsync("k", "v", create).AsTask();
+        Task<string>[] others = [.. Enumerable.Range(0, 100).Select(_ => cache.GetOrCreateAsync("k", "v", create).AsTask())];
+        Assert.All(others, other => Assert.Same(first, other));
+        Assert.Equal(1, cache.SharedReadCount);
+
+        // A joiner creates the node it reads with (40 B) and nothing else; with a state machine each it was 320 B.
+        long bytes = AllocationMeter.FewestBytes(() => _ = cache.GetOrCreateAsync("k", "v", create), calls: 1_000);
+        Assert.InRange(bytes, 1, 48 * 1_000);
+        factory.Release();
+
+        Assert.Equal("v#1", await first);
+        Assert.Equal(1, factory.Calls);
+        Assert.Equal(0, cache.SharedReadCount); // out of the table before its task completed
+        NodeStats stats = Assert.Single(client.AllStats());
+        Assert.Equal(1 + 100 + 5 * 1_000, stats.RequestCount);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // each caller waits with its own token (as ASP.NET passes one), so none shares the continuation
+    public async Task An_entry_whose_tag_was_removed_during_the_load_is_reloaded_once_for_all_its_callers(bool withTokens)
+    {
+        var time = new ManualTimeProvider(); // not advanced: the entry is created at the tag's removal time, so it is stale
+        await using Instance app = await Instance.CreateAsync(time, new RecordingRemoteStorage(time), o => o.SharedStorage = null);
+        var factory = new GatedFactory();
+        using var cancel = new CancellationTokenSource(); // never cancelled
+        CancellationToken token = withTokens ? cancel.Token : default;
+        Task<string>[] callers = [.. Enumerable.Range(0, 20).Select(_ => app.Cache.GetOrCreateAsync("k", "v", factory.CreateAsync, tags: ["t"], cancellationToken: token).AsTask())];
+
+        await app.Cache.RemoveByTagAsync("t");
+        factory.Release();
+
+        Assert.All(await Task.WhenAll(callers), value => Assert.Equal("v#2", value));
+        Assert.Equal(2, factory.Calls); // the load, then one reload for all twenty
+        Assert.Equal(0, app.Cache.SharedReadCount);
+    }
+
+    [Fact]
+    public async Task A_failing_factory_fails_every_shared_caller_and_the_next_call_loads_again()
+    {
+        await using Instance app = await Instance.CreateAsync(new ManualTimeProvider(), new RecordingRemoteStorage(TimeProvider.System));
+        var factory = new GatedFactory { Failure = new InvalidOperationException("source down") };
+        Task<string>[] callers = [.. Enumerable.Range(0, 10).Select(_ => app.Cache.GetOrCreateAsync("k", "v", factory.CreateAsync).AsTask())];
+
+        factory.Release();
+
+        foreach (Task<string> caller in callers)
+        {
+            Assert.Equal("source down", (await Assert.ThrowsAsync<InvalidOperationException>(() => caller)).Message);
+        }
+
+        Assert.Equal(0, app.Cache.SharedReadCount);
+        factory.Failure = null;
+        Assert.Equal("v#2", await app.Cache.GetOrCreateAsync("k", "v", factory.CreateAsync));
+    }
+
+    [Fact]
+    public async Task A_caller_that_cancels_leaves_the_others_waiting_for_the_one_load()
+    {
+        await using Instance app = await Instance.CreateAsync(new ManualTimeProvider(), new RecordingRemoteStorage(TimeProvider.System));
+        var factory = new GatedFactory();
+        using var cancel = new CancellationTokenSource();
+        Task<string> patient = app.Cache.GetOrCreateAsync("k", "v", factory.CreateAsync).AsTask();
+        Task<string> impatient = app.Cache.GetOrCreateAsync("k", "v", factory.CreateAsync, cancellationToken: cancel.Token).AsTask();
+
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => impatient);
+        factory.Release();
+
+        Assert.Equal("v#1", await patient);
+        Assert.Equal(1, factory.Calls);
+    }
+
     [Fact]
     public async Task Values_are_written_to_both_tiers_and_another_instance_reads_the_shared_one()
     {

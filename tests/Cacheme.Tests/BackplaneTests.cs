@@ -93,6 +93,7 @@ public sealed class BackplaneTests
 
         gate.SetResult();
         Assert.Equal("value:1", await first);
+        await PollAsync(() => shared.Keys.Contains("cacheme:item:1:v1")); // a's callers get the value before its write-back ends
         time.Advance(TimeSpan.FromMilliseconds(20));
         Assert.Equal("value:1", await second.AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal(1, source.Total);

@@ -455,6 +455,24 @@ public sealed class CachemeClientTests
     }
 
     [Fact]
+    public async Task A_leader_without_a_token_waits_on_the_flights_task_and_is_counted_when_it_settles()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        TaskCompletionSource gate = chain.GateSource();
+        var node = new ItemNode("1", chain.Source, LocalRemote);
+
+        Task<string> leader = chain.Client.GetAsync(node).AsTask();
+        Task<string> joiner = chain.Client.GetAsync(node).AsTask();
+
+        Assert.Same(leader, joiner); // the flight's own task: no state machine for the leader either
+        Assert.Equal(0, chain.Client.Stats<ItemNode>().RequestCount); // counted when the flight settles
+        gate.SetResult();
+        Assert.Equal("value:1", await leader);
+        NodeStats stats = chain.Client.Stats<ItemNode>();
+        Assert.Equal((1, 1, 1), (stats.MissCount, stats.HitCount, stats.LoadCount));
+    }
+
+    [Fact]
     public async Task A_joiner_reading_with_a_state_loader_creates_no_loader_and_the_leaders_loader_runs_once()
     {
         await using var chain = await TestChain.CreateAsync();

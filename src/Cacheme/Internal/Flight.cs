@@ -6,10 +6,14 @@ namespace CachemeNet.Internal;
 /// the flight is abandoned: it leaves the table and its <see cref="Token"/> is cancelled so the loader can stop.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The CancellationTokenSource has no timer; nothing unmanaged to release.")]
-internal sealed class Flight<T>(string key, Action<Flight<T>, int, bool>? countDeferred = null, object? node = null, int nodeHash = 0)
+internal sealed class Flight<T>(string key, Action<Flight<T>, int, bool>? countDeferred = null, object? node = null, int nodeHash = 0, bool leaderDeferred = false)
 {
     private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly CancellationTokenSource _abandon = new();
+    /// <summary>
+    /// Cancelled when the flight is abandoned. None when the leader is deferred: it never leaves, so the flight can never
+    /// be abandoned and its loader's token never needs to fire.
+    /// </summary>
+    private readonly CancellationTokenSource? _abandon = leaderDeferred && countDeferred is not null ? null : new();
     private int _waiters = 1;
     private int _deferred;
     private bool _abandoned;
@@ -25,7 +29,13 @@ internal sealed class Flight<T>(string key, Action<Flight<T>, int, bool>? countD
 
     public Task<T> Task => _completion.Task;
 
-    public CancellationToken Token => _abandon.Token;
+    /// <summary>
+    /// Whether the leader handed its statistics to the flight and waits on <see cref="Task"/> itself: its read is counted
+    /// at settlement, with the deferred joiners (only with a <c>countDeferred</c> callback).
+    /// </summary>
+    public bool LeaderDeferred { get; } = leaderDeferred && countDeferred is not null;
+
+    public CancellationToken Token => _abandon?.Token ?? CancellationToken.None;
 
     /// <summary>
     /// Set when the key was invalidated while this flight ran: its value must not be written back to remote tiers, or an
@@ -84,7 +94,7 @@ internal sealed class Flight<T>(string key, Action<Flight<T>, int, bool>? countD
         }
     }
 
-    public void CancelWork() => _abandon.Cancel();
+    public void CancelWork() => _abandon?.Cancel();
 
     /// <summary>Whether the value given to waiters was a stale one (fail-safe).</summary>
     public bool ServedStale { get; private set; }
@@ -126,7 +136,7 @@ internal sealed class Flight<T>(string key, Action<Flight<T>, int, bool>? countD
         _ = _completion.Task.Exception;
     }
 
-    /// <summary>Claims the one settlement and counts the deferred joiners before anyone can see the outcome.</summary>
+    /// <summary>Claims the one settlement and counts the deferred joiners (and leader) before anyone can see the outcome.</summary>
     private bool Settle(bool stale, bool failed)
     {
         int deferred;
@@ -142,7 +152,7 @@ internal sealed class Flight<T>(string key, Action<Flight<T>, int, bool>? countD
             deferred = _deferred;
         }
 
-        if (deferred > 0)
+        if (deferred > 0 || LeaderDeferred)
         {
             countDeferred!(this, deferred, failed);
         }

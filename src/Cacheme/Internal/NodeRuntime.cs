@@ -160,9 +160,9 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
     }
 
     /// <summary>
-    /// The read past the leading local tiers. A caller that joins a flight already in the air with nothing of its own to
-    /// watch (no token that can cancel, no hard timeout) and whose key needs no namespace lookup waits on the flight's
-    /// task itself, and the flight counts it when it settles: no state machine per joiner.
+    /// The read past the leading local tiers. A caller with nothing of its own to watch (no token that can cancel, no hard
+    /// timeout) whose key needs no namespace lookup waits on the flight's task itself, whether it joins the flight or
+    /// leads it, and the flight counts its read when it settles: no state machine per caller.
     /// </summary>
     private ValueTask<T> GetThroughFlight<TLoader>(CacheNode<T> node, TLoader loader, CancellationToken cancellationToken)
         where TLoader : struct, INodeLoaderSource<T>
@@ -193,6 +193,12 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
         }
 
         Flight<T> flight = _flights.JoinOrLead(key, node, nodeHash, defer: true, out bool leader, out deferred);
+        if (leader && deferred)
+        {
+            // The leader, too, waits on the flight's task: the flight counts its read when it settles.
+            _ = RunAsync(node, null, loader.Create(), flight);
+        }
+
         return deferred
             ? new ValueTask<T>(flight.Task)
             : WaitForFlightAsync(node, null, loader, flight, leader, cancellationToken);
@@ -233,16 +239,26 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
         return value;
     }
 
-    /// <summary>Counts the joiners a flight waited for without a state machine of their own (<see cref="Flight{T}.TryJoin"/>), as each would have.</summary>
+    /// <summary>
+    /// Counts the reads a flight waited for without a state machine of their own (<see cref="Flight{T}.TryJoin"/>, and the
+    /// leader when <see cref="Flight{T}.LeaderDeferred"/>), as each would have.
+    /// </summary>
     private void CountDeferred(Flight<T> flight, int joiners, bool failed)
     {
         if (failed)
         {
-            _counters.Misses.Add(joiners);
+            _counters.Misses.Add(joiners + (flight.LeaderDeferred ? 1 : 0));
+            return;
         }
-        else
+
+        if (joiners > 0)
         {
             CountJoiners(flight, joiners);
+        }
+
+        if (flight.LeaderDeferred)
+        {
+            CountLeader(flight);
         }
     }
 
@@ -259,12 +275,19 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
 
     private void CountServed(Flight<T> flight, bool leader)
     {
-        if (!leader)
+        if (leader)
+        {
+            CountLeader(flight);
+        }
+        else
         {
             CountJoiners(flight, 1);
-            return;
         }
+    }
 
+    /// <summary>The leader's read is a hit of the tier that served it, or a miss when the loader produced the value.</summary>
+    private void CountLeader(Flight<T> flight)
+    {
         if (flight.ServedStale)
         {
             _counters.StaleServed.Increment();
@@ -350,6 +373,8 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
         }
         catch (Exception e)
         {
+            // Out of the table first, so a caller that comes after the failure loads again instead of joining it.
+            _flights.Remove(flight);
             flight.SetException(e);
         }
         finally

@@ -46,7 +46,9 @@ internal sealed class SingleFlight<T>(Action<Flight<T>, int, bool>? countDeferre
 
     /// <summary>
     /// Joins the key's flight, handing the joiner's statistics to it when <paramref name="defer"/> and it still can
-    /// (<paramref name="deferred"/>), or creates one and makes the caller its leader. A leader that gives its
+    /// (<paramref name="deferred"/>), or creates one and makes the caller its leader; a leader with <paramref name="defer"/>
+    /// hands its statistics to the flight too (<see cref="Flight{T}.LeaderDeferred"/>, reported as <paramref name="deferred"/>)
+    /// and waits on the flight's task after starting its work. A leader that gives its
     /// <paramref name="node"/> (one without a namespace) and its <paramref name="nodeHash"/> (<c>node.GetHashCode()</c>)
     /// makes the flight joinable by node (<see cref="TryJoinRecent"/>).
     /// </summary>
@@ -67,7 +69,7 @@ internal sealed class SingleFlight<T>(Action<Flight<T>, int, bool>? countDeferre
                 continue;
             }
 
-            var created = new Flight<T>(key, countDeferred, node, nodeHash);
+            var created = new Flight<T>(key, countDeferred, node, nodeHash, leaderDeferred: defer);
             if (_flights.TryAdd(key, created))
             {
                 if (node is not null)
@@ -76,7 +78,7 @@ internal sealed class SingleFlight<T>(Action<Flight<T>, int, bool>? countDeferre
                 }
 
                 leader = true;
-                deferred = false;
+                deferred = created.LeaderDeferred;
                 return created;
             }
         }
