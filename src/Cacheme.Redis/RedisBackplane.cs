@@ -16,6 +16,8 @@ namespace CachemeNet.Redis;
 public sealed class RedisBackplane : ICacheBackplane
 {
     private const string FormatVersion = "1";
+    private const int ConfirmAttempts = 200;
+    private static readonly TimeSpan ConfirmInterval = TimeSpan.FromMilliseconds(50);
     private readonly ConnectionMultiplexer _connection;
     private readonly RedisChannel _channel;
     private long _received;
@@ -52,10 +54,16 @@ public sealed class RedisBackplane : ICacheBackplane
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Returns once Redis has the subscription: a message published after it returns is heard. (StackExchange.Redis 1.2.6
+    /// can finish <c>SubscribeAsync</c> before the server has applied it; see <see cref="ConfirmSubscribedAsync"/>.)
+    /// </remarks>
+    /// <exception cref="TimeoutException">Redis did not confirm the subscription within 10 seconds.</exception>
     public async ValueTask SubscribeAsync(Func<CacheInvalidation, ValueTask> handler, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        await _connection.GetSubscriber().SubscribeAsync(_channel, (channel, value) =>
+        ISubscriber subscriber = _connection.GetSubscriber();
+        await subscriber.SubscribeAsync(_channel, (channel, value) =>
         {
             Interlocked.Increment(ref _received);
             if (Decode(value) is { } message)
@@ -67,6 +75,34 @@ public sealed class RedisBackplane : ICacheBackplane
                 Interlocked.Increment(ref _undecodable);
             }
         }).WaitAsync(cancellationToken).ConfigureAwait(false);
+        await ConfirmSubscribedAsync(subscriber, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Waits until Redis has applied this connection's subscriptions: a probe channel of this instance's own is subscribed
+    /// after the channel, on the same connection (which Redis serves in order), and published to until Redis reports one
+    /// receiver; then it is unsubscribed.
+    /// </summary>
+    private async Task ConfirmSubscribedAsync(ISubscriber subscriber, CancellationToken cancellationToken)
+    {
+        var probe = new RedisChannel($"{_channel}:probe:{Guid.NewGuid():N}", RedisChannel.PatternMode.Literal);
+        await subscriber.SubscribeAsync(probe, static (_, _) => { }).WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            for (int attempt = 0; await subscriber.PublishAsync(probe, "probe").WaitAsync(cancellationToken).ConfigureAwait(false) == 0; attempt++)
+            {
+                if (attempt == ConfirmAttempts)
+                {
+                    throw new TimeoutException($"Redis did not confirm the subscription to {_channel} within {ConfirmAttempts * ConfirmInterval.TotalSeconds:0} seconds.");
+                }
+
+                await Task.Delay(ConfirmInterval, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await subscriber.UnsubscribeAsync(probe).ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc />

@@ -45,6 +45,21 @@ public sealed class RedisResilienceTests
     }
 
     [Fact]
+    public async Task A_backplane_subscription_is_live_when_subscribing_returns()
+    {
+        string channel = Prefix();
+        using ConnectionMultiplexer raw = await ConnectionMultiplexer.ConnectAsync(HostPort);
+        for (int i = 0; i < 5; i++)
+        {
+            await using RedisBackplane backplane = await RedisBackplane.ConnectAsync(TestServers.Redis, channel);
+            await backplane.SubscribeAsync(_ => ValueTask.CompletedTask, CancellationToken.None);
+
+            // Redis counts the subscribers a message reached: this backplane must be one the moment it has subscribed.
+            Assert.Equal(1, await raw.GetSubscriber().PublishAsync(channel, "not an invalidation"));
+        }
+    }
+
+    [Fact]
     public async Task Backplane_messages_round_trip_and_foreign_messages_are_ignored()
     {
         var message = new CacheInvalidation(CacheInvalidationKind.Namespace, "tenant:1|odd", "host:1:abc", 1234);
