@@ -25,6 +25,14 @@ public sealed class CachemeHybridCacheTests
             return new Instance { Client = client, Cache = new CachemeHybridCache(client, options) };
         }
 
+        /// <summary>An instance with a tlfu local tier and no shared tier.</summary>
+        public static async Task<Instance> LocalOnlyAsync()
+        {
+            var client = new CachemeClient();
+            await client.RegisterStorageAsync("local", new Storage("local://tlfu", size: 100));
+            return new Instance { Client = client, Cache = new CachemeHybridCache(client, new CachemeHybridCacheOptions { SharedStorage = null }) };
+        }
+
         public ValueTask DisposeAsync() => Client.DisposeAsync();
     }
 
@@ -69,9 +77,8 @@ public sealed class CachemeHybridCacheTests
     [Fact]
     public async Task A_local_hit_allocates_nothing_and_never_calls_the_factory()
     {
-        await using var client = new CachemeClient();
-        await client.RegisterStorageAsync("local", new Storage("local://tlfu", size: 100));
-        var cache = new CachemeHybridCache(client, new CachemeHybridCacheOptions { SharedStorage = null });
+        await using Instance app = await Instance.LocalOnlyAsync();
+        CachemeHybridCache cache = app.Cache;
         var factory = new Factory();
         Func<string, CancellationToken, ValueTask<string>> create = factory.CreateAsync;
         Assert.Equal("v#1", await cache.GetOrCreateAsync("k", "v", create));
@@ -143,9 +150,8 @@ public sealed class CachemeHybridCacheTests
     [Fact]
     public async Task Callers_without_a_token_share_one_continuation_per_flight_and_joiners_allocate_only_their_node()
     {
-        await using var client = new CachemeClient();
-        await client.RegisterStorageAsync("local", new Storage("local://tlfu", size: 100));
-        var cache = new CachemeHybridCache(client, new CachemeHybridCacheOptions { SharedStorage = null });
+        await using Instance app = await Instance.LocalOnlyAsync();
+        (CachemeClient client, CachemeHybridCache cache) = (app.Client, app.Cache);
         var factory = new GatedFactory();
         Func<string, CancellationToken, ValueTask<string>> create = factory.CreateAsync;
 
