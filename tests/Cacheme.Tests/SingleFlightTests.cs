@@ -48,7 +48,7 @@ public sealed class SingleFlightTests
         var flights = new SingleFlight<string>();
         Flight<string> flight = flights.JoinOrLead("k", node: "n", nodeHash: "n".GetHashCode(), defer: false, out _, out _);
         using var cancel = new CancellationTokenSource();
-        ValueTask<string> wait = flights.WaitAsync(flight, null, TimeProvider.System, cancel.Token);
+        ValueTask<string> wait = WaitAsync(flights, flight, cancel.Token);
         cancel.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await wait);
 
@@ -63,9 +63,9 @@ public sealed class SingleFlightTests
         var flights = new SingleFlight<string>();
         Flight<string> flight = flights.JoinOrLead("k", out _);
 
-        ValueTask<string> wait = flights.WaitAsync(flight, null, TimeProvider.System, CancellationToken.None);
+        Task<string> wait = SingleFlight<string>.Wait(flight, null, TimeProvider.System, CancellationToken.None);
 
-        Assert.Same(flight.Task, wait.AsTask()); // no state machine of its own per waiter
+        Assert.Same(flight.Task, wait); // no state machine of its own per waiter
         flight.SetResult("v");
         Assert.Equal("v", await wait);
     }
@@ -78,8 +78,8 @@ public sealed class SingleFlightTests
         flights.JoinOrLead("k", out _);
         using var first = new CancellationTokenSource();
         using var second = new CancellationTokenSource();
-        ValueTask<string> firstWait = flights.WaitAsync(flight, null, TimeProvider.System, first.Token);
-        ValueTask<string> secondWait = flights.WaitAsync(flight, null, TimeProvider.System, second.Token);
+        ValueTask<string> firstWait = WaitAsync(flights, flight, first.Token);
+        ValueTask<string> secondWait = WaitAsync(flights, flight, second.Token);
 
         await first.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await firstWait);
@@ -139,5 +139,18 @@ public sealed class SingleFlightTests
 
         Assert.False(leads);
         Assert.False(deferred);
+    }
+
+    /// <summary>A caller's wait as the runtime does it: await <see cref="SingleFlight{T}.Wait"/>, and give up through <see cref="SingleFlight{T}.GiveUp"/>.</summary>
+    private static async ValueTask<string> WaitAsync(SingleFlight<string> flights, Flight<string> flight, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await SingleFlight<string>.Wait(flight, null, TimeProvider.System, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            throw flights.GiveUp(flight, e, null, cancellationToken);
+        }
     }
 }

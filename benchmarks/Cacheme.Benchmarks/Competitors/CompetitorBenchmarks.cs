@@ -9,7 +9,8 @@ namespace CachemeNet.Benchmarks.Competitors;
 /// <summary>
 /// Cacheme against the .NET caches it means to replace, in memory only (no distributed tier), on the calls a service
 /// makes: a hit of get-or-load, and a cold key asked for by <see cref="Callers"/> callers at once, whose loader must run
-/// once (the loader yields, so every caller arrives while the load is in flight). Contenders: Cacheme's
+/// once (the loader yields, so every caller arrives while the load is in flight), without a token and with one that
+/// could be cancelled (as ASP.NET passes each request's). Contenders: Cacheme's
 /// <see cref="CachemeClient.GetAsync{T}(CacheNode{T}, CancellationToken)"/> over <c>local://tlfu</c>; Cacheme behind
 /// Microsoft's HybridCache API (<see cref="CachemeHybridCache"/>); FusionCache 2.9.0's <c>GetOrSetAsync</c>; and Microsoft's
 /// HybridCache (Microsoft.Extensions.Caching.Hybrid 10.11.0) <c>GetOrCreateAsync</c>. Keys of the string-keyed caches are built
@@ -29,6 +30,7 @@ public class CompetitorBenchmarks
     private static int s_loads;
 
     private readonly Task<string>[] _waiting = new Task<string>[Callers];
+    private readonly CancellationTokenSource _request = new(); // never cancelled: a token that could be, as ASP.NET passes each request's
     private ServiceProvider _services = null!;
     private CachemeClient _client = null!;
     private HybridCache _cachemeHybrid = null!;
@@ -72,6 +74,7 @@ public class CompetitorBenchmarks
 
         _fusion.Dispose();
         _services.Dispose();
+        _request.Dispose();
         _client.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
@@ -115,6 +118,26 @@ public class CompetitorBenchmarks
     [BenchmarkCategory("Cold")]
     public Task MicrosoftHybridCache_GetOrCreateAsync_ColdStampede() =>
         Stampede(static state => state.Cache.GetOrCreateAsync(state.Key, static _ => LoadAsync()).AsTask(), (Cache: _microsoftHybrid, Key: ColdKey()));
+
+    [Benchmark(OperationsPerInvoke = Callers)]
+    [BenchmarkCategory("ColdWithToken")]
+    public Task Cacheme_GetAsync_ColdStampedeWithToken() =>
+        Stampede(static state => state.Client.GetAsync(state.Node, state.Token).AsTask(), (Client: _client, Node: new ItemNode(NextId()), _request.Token));
+
+    [Benchmark(OperationsPerInvoke = Callers)]
+    [BenchmarkCategory("ColdWithToken")]
+    public Task CachemeHybridCache_GetOrCreateAsync_ColdStampedeWithToken() =>
+        Stampede(static state => state.Cache.GetOrCreateAsync(state.Key, static _ => LoadAsync(), cancellationToken: state.Token).AsTask(), (Cache: _cachemeHybrid, Key: ColdKey(), _request.Token));
+
+    [Benchmark(OperationsPerInvoke = Callers)]
+    [BenchmarkCategory("ColdWithToken")]
+    public Task FusionCache_GetOrSetAsync_ColdStampedeWithToken() =>
+        Stampede(static state => state.Cache.GetOrSetAsync<string>(state.Key, static (_, _) => LoadAsync().AsTask(), token: state.Token).AsTask(), (Cache: _fusion, Key: ColdKey(), _request.Token));
+
+    [Benchmark(OperationsPerInvoke = Callers)]
+    [BenchmarkCategory("ColdWithToken")]
+    public Task MicrosoftHybridCache_GetOrCreateAsync_ColdStampedeWithToken() =>
+        Stampede(static state => state.Cache.GetOrCreateAsync(state.Key, static _ => LoadAsync(), cancellationToken: state.Token).AsTask(), (Cache: _microsoftHybrid, Key: ColdKey(), _request.Token));
 
     /// <summary>The loader every contender runs on a cold key: it yields, so the other callers arrive while it is in flight.</summary>
     private static async ValueTask<string> LoadAsync()

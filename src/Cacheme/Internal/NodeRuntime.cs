@@ -224,15 +224,22 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
             _ = RunAsync(node, nsVersion, loader.Create(), flight);
         }
 
+        // One state machine per caller: the wait with the caller's token is awaited here, not in a method of its own.
         T value;
         try
         {
-            value = await _flights.WaitAsync(flight, _hardTimeout, Time, cancellationToken).ConfigureAwait(false);
+            value = await SingleFlight<T>.Wait(flight, _hardTimeout, Time, cancellationToken).ConfigureAwait(false);
         }
-        catch
+        catch (Exception e)
         {
             _counters.Misses.Increment();
-            throw;
+            Exception thrown = _flights.GiveUp(flight, e, _hardTimeout, cancellationToken);
+            if (ReferenceEquals(thrown, e))
+            {
+                throw;
+            }
+
+            throw thrown;
         }
 
         CountServed(flight, leader);

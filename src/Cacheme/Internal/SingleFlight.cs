@@ -110,37 +110,49 @@ internal sealed class SingleFlight<T>(Action<Flight<T>, int, bool>? countDeferre
         }
     }
 
-    /// <summary>Waits for the flight with the caller's own token; a cancelled wait leaves only this caller's seat.</summary>
+    /// <summary>
+    /// What a caller awaits for the flight: the flight's own task when the caller has nothing of its own to watch (no
+    /// state machine per waiter), otherwise one that also ends at the caller's token or hard timeout. When awaiting it
+    /// throws, pass the exception to <see cref="GiveUp"/>, which leaves the caller's seat if the caller gave up.
+    /// </summary>
     /// <param name="flight">The flight.</param>
-    /// <param name="timeout">An optional hard limit on the wait; past it the caller leaves with a <see cref="TimeoutException"/>.</param>
+    /// <param name="timeout">An optional hard limit on the wait; past it the wait fails with a <see cref="TimeoutException"/>.</param>
     /// <param name="time">The clock for the limit.</param>
     /// <param name="cancellationToken">The caller's token.</param>
-    public ValueTask<T> WaitAsync(Flight<T> flight, TimeSpan? timeout, TimeProvider time, CancellationToken cancellationToken) =>
-        flight.Task.IsCompleted || WaitsOnSharedTask(timeout, cancellationToken)
-            ? new ValueTask<T>(flight.Task) // nothing of the caller's own to watch: wait on the shared task, no state machine per waiter
-            : WaitWithTokenAsync(flight, timeout, time, cancellationToken);
+    public static Task<T> Wait(Flight<T> flight, TimeSpan? timeout, TimeProvider time, CancellationToken cancellationToken) =>
+        flight.Task.IsCompleted || WaitsOnSharedTask(timeout, cancellationToken) ? flight.Task
+        : timeout is { } limit ? flight.Task.WaitAsync(limit, time, cancellationToken)
+        : flight.Task.WaitAsync(cancellationToken);
 
     /// <summary>Whether a waiter has nothing of its own to watch (no hard timeout, no token that can cancel), so it can wait on the flight's task itself.</summary>
     public static bool WaitsOnSharedTask(TimeSpan? timeout, CancellationToken cancellationToken) => timeout is null && !cancellationToken.CanBeCanceled;
 
-    private async ValueTask<T> WaitWithTokenAsync(Flight<T> flight, TimeSpan? timeout, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>
+    /// Handles <paramref name="error"/>, thrown by awaiting <see cref="Wait"/>: when the caller gave up before the flight
+    /// finished (its token, or its hard timeout), leaves only the caller's seat (the last one abandons the flight and
+    /// cancels its work). Returns what to throw: a <see cref="TimeoutException"/> naming the key for a hard timeout,
+    /// otherwise <paramref name="error"/> itself.
+    /// </summary>
+    public Exception GiveUp(Flight<T> flight, Exception error, TimeSpan? timeout, CancellationToken cancellationToken)
     {
-        try
+        if (flight.Task.IsCompleted)
         {
-            return timeout is { } limit
-                ? await flight.Task.WaitAsync(limit, time, cancellationToken).ConfigureAwait(false)
-                : await flight.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return error;
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !flight.Task.IsCompleted)
-        {
-            Leave(flight);
-            throw;
-        }
-        catch (TimeoutException e) when (!flight.Task.IsCompleted)
+
+        if (error is OperationCanceledException && cancellationToken.IsCancellationRequested)
         {
             Leave(flight);
-            throw new TimeoutException($"No value for {flight.Key} within the hard timeout of {timeout}.", e);
+            return error;
         }
+
+        if (error is TimeoutException)
+        {
+            Leave(flight);
+            return new TimeoutException($"No value for {flight.Key} within the hard timeout of {timeout}.", error);
+        }
+
+        return error;
     }
 
     /// <summary>A waiter gives up; the last one abandons the flight and cancels its work.</summary>
