@@ -160,21 +160,29 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
     }
 
     /// <summary>
-    /// The read past the leading local tiers. A caller with nothing of its own to watch (no token that can cancel, no hard
-    /// timeout) whose key needs no namespace lookup waits on the flight's task itself, whether it joins the flight or
-    /// leads it, and the flight counts its read when it settles: no state machine per caller.
+    /// The read past the leading local tiers. A read whose key needs no namespace lookup finds its flight here without
+    /// awaiting anything: a joiner by node when it can (no key string). A caller with nothing of its own to watch (no
+    /// token that can cancel, no hard timeout) then waits on the flight's task itself, whether it joins the flight or
+    /// leads it, and the flight counts its read when it settles: no state machine per caller; any other caller waits
+    /// in one state machine of its own (<see cref="WaitForFlightAsync"/>).
     /// </summary>
     private ValueTask<T> GetThroughFlight<TLoader>(CacheNode<T> node, TLoader loader, CancellationToken cancellationToken)
         where TLoader : struct, INodeLoaderSource<T>
     {
-        if (!SingleFlight<T>.WaitsOnSharedTask(_hardTimeout, cancellationToken) || node.Namespace() is not null)
+        if (node.Namespace() is not null)
         {
             return GetThroughFlightAsync(node, loader, cancellationToken);
         }
 
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<T>(cancellationToken);
+        }
+
+        bool defer = SingleFlight<T>.WaitsOnSharedTask(_hardTimeout, cancellationToken);
         // A joiner finds the flight by node when it can, so it builds no key string.
         int nodeHash = node.GetHashCode();
-        Flight<T>? joined = _flights.TryJoinRecent(node, nodeHash, defer: true, out bool deferred);
+        Flight<T>? joined = _flights.TryJoinRecent(node, nodeHash, defer, out bool deferred);
         if (joined is not null)
         {
             return deferred
@@ -192,7 +200,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
             return ValueTask.FromException<T>(e);
         }
 
-        Flight<T> flight = _flights.JoinOrLead(key, node, nodeHash, defer: true, out bool leader, out deferred);
+        Flight<T> flight = _flights.JoinOrLead(key, node, nodeHash, defer, out bool leader, out deferred);
         if (leader && deferred)
         {
             // The leader, too, waits on the flight's task: the flight counts its read when it settles.
@@ -204,14 +212,13 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
             : WaitForFlightAsync(node, null, loader, flight, leader, cancellationToken);
     }
 
+    /// <summary>The read of a namespaced node: its key needs the namespace's version, which may have to be fetched.</summary>
     private async ValueTask<T> GetThroughFlightAsync<TLoader>(CacheNode<T> node, TLoader loader, CancellationToken cancellationToken)
         where TLoader : struct, INodeLoaderSource<T>
     {
         cancellationToken.ThrowIfCancellationRequested();
         (string key, string? nsVersion) = await ResolveKeyAsync(node, cancellationToken).ConfigureAwait(false);
-        Flight<T> flight = nsVersion is null
-            ? _flights.JoinOrLead(key, node, node.GetHashCode(), defer: false, out bool leader, out _)
-            : _flights.JoinOrLead(key, out leader);
+        Flight<T> flight = _flights.JoinOrLead(key, out bool leader);
         return await WaitForFlightAsync(node, nsVersion, loader, flight, leader, cancellationToken).ConfigureAwait(false);
     }
 
