@@ -60,6 +60,20 @@ public sealed class RedisResilienceTests
     }
 
     [Fact]
+    public async Task A_backplane_on_a_redis_cluster_hears_a_message_published_right_after_it_subscribed()
+    {
+        string channel = Prefix();
+        await using RedisBackplane a = await RedisBackplane.ConnectAsync(TestServers.RedisCluster, channel);
+        await using RedisBackplane b = await RedisBackplane.ConnectAsync(TestServers.RedisCluster, channel);
+        var heard = new TaskCompletionSource<CacheInvalidation>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await b.SubscribeAsync(message => { heard.TrySetResult(message); return ValueTask.CompletedTask; }, CancellationToken.None);
+
+        await a.PublishAsync(new CacheInvalidation(CacheInvalidationKind.Key, "cacheme:item:1:v1", "another-instance", 1), CancellationToken.None);
+
+        Assert.Equal("cacheme:item:1:v1", (await heard.Task.WaitAsync(TimeSpan.FromSeconds(30))).Target);
+    }
+
+    [Fact]
     public async Task Backplane_messages_round_trip_and_foreign_messages_are_ignored()
     {
         var message = new CacheInvalidation(CacheInvalidationKind.Namespace, "tenant:1|odd", "host:1:abc", 1234);
