@@ -1,0 +1,78 @@
+using CachemeNet;
+
+namespace CachemeNet.Tests;
+
+/// <summary>
+/// Soak: many concurrent reads of a few keys through a small local tier and the singleflight, led and joined with and
+/// without tokens, some cancelled as they wait, with invalidations in between.
+/// </summary>
+public sealed class SingleFlightSoakTests
+{
+    /// <summary>A node whose load yields, so other readers arrive while it is in flight.</summary>
+    private sealed record YieldingNode(int Id, NodeMeta Config) : CacheNode<string>
+    {
+        public override NodeMeta Meta => Config;
+
+        public override string Key() => $"yielding:{Id}";
+
+        public override async ValueTask<string> LoadAsync(CancellationToken cancellationToken)
+        {
+            await Task.Yield();
+            return $"v:{Id}";
+        }
+    }
+
+    [Fact]
+    public async Task Every_read_gets_its_keys_value_or_its_own_cancellation_is_counted_once_and_no_flight_is_left()
+    {
+        await using var client = new CachemeClient();
+        await client.RegisterStorageAsync("local", new Storage("local://tlfu", size: 8));
+        var meta = new NodeMeta { Caches = [new Cache("local", null)] };
+        const int Workers = 4;
+        const int CallsPerWorker = 20_000;
+        int cancelled = 0;
+
+        async Task WorkAsync(int seed)
+        {
+            var random = new Random(seed);
+            for (int i = 0; i < CallsPerWorker; i++)
+            {
+                var node = new YieldingNode(random.Next(16), meta);
+                int mode = random.Next(3); // 0: no token; 1: a token never cancelled; 2: a token cancelled while the read waits
+                using CancellationTokenSource? request = mode == 0 ? null : new CancellationTokenSource();
+                ValueTask<string> read = client.GetAsync(node, request?.Token ?? default);
+                if (mode == 2)
+                {
+                    await request!.CancelAsync();
+                }
+
+                if (random.Next(64) == 0)
+                {
+                    await client.InvalidateAsync(node with { });
+                }
+
+                try
+                {
+                    Assert.Equal($"v:{node.Id}", await read);
+                }
+                catch (OperationCanceledException) when (mode == 2)
+                {
+                    Interlocked.Increment(ref cancelled);
+                }
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, Workers).Select(seed => Task.Run(() => WorkAsync(seed))));
+
+        NodeStats stats = client.Stats<YieldingNode>();
+        Assert.Equal(Workers * CallsPerWorker, stats.RequestCount); // each read counted once: hit, miss, or a miss when cancelled
+        Assert.InRange(cancelled, 1, Workers * CallsPerWorker / 3 * 2);
+        DateTime deadline = DateTime.UtcNow.AddSeconds(30);
+        while (client.Runtime(new YieldingNode(0, meta)).InFlightCount > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Yield(); // flights leave the table after their write-back, just after their readers resume
+        }
+
+        Assert.Equal(0, client.Runtime(new YieldingNode(0, meta)).InFlightCount);
+    }
+}
