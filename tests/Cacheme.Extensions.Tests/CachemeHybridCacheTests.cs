@@ -193,6 +193,55 @@ public sealed class CachemeHybridCacheTests
     }
 
     [Fact]
+    public async Task Soak_concurrent_callers_with_and_without_tokens_and_tag_removals_get_their_keys_values_and_leave_no_shared_read()
+    {
+        await using Instance app = await Instance.LocalOnlyAsync();
+        const int Workers = 4;
+        const int CallsPerWorker = 10_000;
+        int cancelled = 0;
+        static async ValueTask<string> CreateAsync(int key, CancellationToken cancellationToken)
+        {
+            await Task.Yield(); // in flight while others arrive
+            return $"value:{key}";
+        }
+
+        async Task WorkAsync(int seed)
+        {
+            var random = new Random(seed);
+            for (int i = 0; i < CallsPerWorker; i++)
+            {
+                int key = random.Next(256); // over the local tier's 100 entries: misses and flights throughout
+                int mode = random.Next(3); // 0: no token; 1: a token never cancelled; 2: a token cancelled while the call waits
+                using CancellationTokenSource? request = mode == 0 ? null : new CancellationTokenSource();
+                ValueTask<string> call = app.Cache.GetOrCreateAsync($"k{key}", key, CreateAsync, tags: [$"t{key % 4}"], cancellationToken: request?.Token ?? default);
+                if (mode == 2)
+                {
+                    await request!.CancelAsync();
+                }
+
+                if (random.Next(256) == 0)
+                {
+                    await app.Cache.RemoveByTagAsync($"t{random.Next(4)}");
+                }
+
+                try
+                {
+                    Assert.Equal($"value:{key}", await call);
+                }
+                catch (OperationCanceledException) when (mode == 2)
+                {
+                    Interlocked.Increment(ref cancelled);
+                }
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, Workers).Select(seed => Task.Run(() => WorkAsync(seed))));
+
+        Assert.InRange(cancelled, 1, Workers * CallsPerWorker);
+        Assert.Equal(0, app.Cache.SharedReadCount); // each leaves the table before its callers resume
+    }
+
+    [Fact]
     public async Task A_failing_factory_fails_every_shared_caller_and_the_next_call_loads_again()
     {
         await using Instance app = await Instance.CreateAsync(new ManualTimeProvider(), new RecordingRemoteStorage(TimeProvider.System));
