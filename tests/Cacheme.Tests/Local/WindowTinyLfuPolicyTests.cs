@@ -42,8 +42,9 @@ public sealed class WindowTinyLfuPolicyTests
 
         int adaptive = Hits(new WindowTinyLfuPolicy<int, int>(1000, 11));
         int fixedSmallWindow = Hits(new WindowTinyLfuPolicy<int, int>(1000, 11, MiniatureWindowSearch.WindowShares[0]));
-        // Measured: 130,641 against 128,907; with the search but without the rule in the cache, 128,881.
-        Assert.True(adaptive > fixedSmallWindow + 1_000, $"adaptive {adaptive} hits, fixed 0.1 % window {fixedSmallWindow}");
+        // Measured: 131,553 against 131,080; with the search but without the rule in the cache, 130,756 (before the
+        // second chance for warm probation victims: 130,641 against 128,907, and 128,881 without the rule).
+        Assert.True(adaptive > fixedSmallWindow + 250, $"adaptive {adaptive} hits, fixed 0.1 % window {fixedSmallWindow}");
     }
 
     [Fact]
@@ -470,10 +471,10 @@ public sealed class WindowTinyLfuPolicyTests
     [InlineData(true)]
     public void A_warm_candidate_rated_below_the_victim_is_admitted_if_it_shows_reuse(bool readInWindow)
     {
-        // Capacity 10 with a one-entry window; after the first eviction 1 is probation's victim, rated 10.
+        // Capacity 10 with a one-entry window; after the first eviction 1 is probation's victim, rated 10 once the
+        // cold arrivals have gone (against a cold candidate a victim rated that high would get a second chance).
         (WindowTinyLfuPolicy<int, int> policy, LocalEntry<int, int>[] entries) = Added(10, 0.1, 11);
         Assert.Same(entries[0], policy.EvictOne());
-        policy.Sketch.Add(1, 9);
         policy.Sketch.Add(40, 6); // key 40 is warm (7 once added) but rated below the victim
         var warm = new LocalEntry<int, int>(40, 40, 40);
         policy.OnAdd(warm);
@@ -486,6 +487,7 @@ public sealed class WindowTinyLfuPolicyTests
             Assert.Same(next, policy.EvictOne()); // the read gives 40 a second chance in the window
         }
 
+        policy.Sketch.Add(1, 9);
         policy.OnAdd(new LocalEntry<int, int>(42, 42, 42));
         LocalEntry<int, int> evicted = policy.EvictOne();
 
@@ -493,6 +495,23 @@ public sealed class WindowTinyLfuPolicyTests
         // random admission aside, which this seed does not draw here).
         Assert.Same(readInWindow ? entries[1] : warm, evicted);
         Assert.True(policy.Sketch.Frequency(40) < policy.Sketch.Frequency(1));
+    }
+
+    [Fact]
+    public void A_victim_rated_3_or_more_goes_to_probations_tail_instead_of_turning_a_colder_candidate_away()
+    {
+        (WindowTinyLfuPolicy<int, int> policy, LocalEntry<int, int>[] entries, LocalEntry<int, int> returning) = ColdKeyReturns();
+        policy.Sketch.Add(1, 2); // the victim, 1, now rated 3; the returning key 2
+        returning.MarkRead();
+        var next = new LocalEntry<int, int>(20, 20, 20);
+        policy.OnAdd(next);
+        Assert.Same(next, policy.EvictOne()); // the read keeps the returning key in the window; 20 faces 1, then 2, and ties
+        policy.OnAdd(new LocalEntry<int, int>(21, 21, 21));
+
+        // The returning key (rated 2, read again) faces 2 (rated 1), not 1 (rated 3, which would have turned it away).
+        Assert.Same(entries[2], policy.EvictOne());
+        Assert.True(policy.IsLinked(returning));
+        Assert.True(policy.IsLinked(entries[1]));
     }
 
     [Fact]

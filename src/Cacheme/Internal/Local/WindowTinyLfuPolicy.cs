@@ -29,6 +29,16 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
     private const int WarmFrequency = 6;
 
     /// <summary>
+    /// The sketch estimate from which a probation victim facing a candidate rated under it gets a second chance (to
+    /// probation's tail) instead of the candidate being turned away against it: the next entry then competes, so a
+    /// colder one leaves in its place, a frequency-aware CLOCK. Measured with `hitrate --anchors` over the seeds
+    /// 25214903917 / 7 / 99: +1.67 / +1.65 / +1.66 points over ConcurrentLfu against +1.63 / +1.61 / +1.62, no row
+    /// missed; seeds 1 / 2 / 3 +1.69 / +1.64 / +1.64 against +1.63 / +1.59 / +1.57; the synthetic suite +7.54 over exact
+    /// LRU against +7.43. From 4 +1.68 / +1.64 / +1.68 with oltp 500 missed on seed 7; from 2 +1.54; from 6 +1.63.
+    /// </summary>
+    private const int SecondChanceFrequency = 3;
+
+    /// <summary>
     /// The fewest slots in the frequency sketch (4,096 × 8 bytes = 32 KiB): below 4,096 entries the sketch is wider than
     /// sixteen counters per entry, so one-time keys collide less with the keys they compete against, while it still
     /// ages after ten increments per entry. Measured with `hitrate --anchors` over three seeds: +1.46 points over
@@ -205,7 +215,17 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
             LocalEntry<TKey, TValue> evicted = victim;
             if (candidate is not null && candidate != victim)
             {
-                if (Admit(candidate, victim))
+                int candidateFrequency = _sketch.Frequency(candidate.Hash);
+                int victimFrequency = _sketch.Frequency(victim.Hash);
+                if (secondChances > 0 && victimFrequency >= SecondChanceFrequency && candidateFrequency < SecondChanceFrequency)
+                {
+                    secondChances--;
+                    StepCursorsPast(_probation, victim);
+                    _probation.MoveToLast(victim);
+                    continue;
+                }
+
+                if (Admit(candidate, victim, candidateFrequency, victimFrequency))
                 {
                     _candidate = _probation.NextOf(candidate);
                 }
@@ -290,10 +310,8 @@ internal sealed class WindowTinyLfuPolicy<TKey, TValue> : EvictionPolicy<TKey, T
         _sweep = null;
     }
 
-    private bool Admit(LocalEntry<TKey, TValue> candidate, LocalEntry<TKey, TValue> victim)
+    private bool Admit(LocalEntry<TKey, TValue> candidate, LocalEntry<TKey, TValue> victim, int candidateFrequency, int victimFrequency)
     {
-        int candidateFrequency = _sketch.Frequency(candidate.Hash);
-        int victimFrequency = _sketch.Frequency(victim.Hash);
         bool warm = candidateFrequency >= WarmFrequency;
         bool morePopular = candidateFrequency > victimFrequency;
 
