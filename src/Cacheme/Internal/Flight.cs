@@ -2,7 +2,8 @@ namespace CachemeNet.Internal;
 
 /// <summary>
 /// One in-flight read of one full key, shared by every caller that asks for the key while it runs. The leader that
-/// created it fills it in; joiners wait on <see cref="Task"/>. When every waiter has cancelled before a value is ready,
+/// created it fills it in; joiners wait on <see cref="Task"/>, or, with a cancellable token, in a
+/// <see cref="FlightWaiter{T}"/> the flight completes when it settles (<see cref="Attach"/>). When every waiter has cancelled before a value is ready,
 /// the flight is abandoned: it leaves the table and its <see cref="Token"/> is cancelled so the loader can stop.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The CancellationTokenSource has no timer; nothing unmanaged to release.")]
@@ -18,6 +19,8 @@ internal sealed class Flight<T>(string key, Action<Flight<T>, int, bool>? countD
     private int _deferred;
     private bool _abandoned;
     private bool _settled;
+    private bool _released; // the outcome is out and the waiters list was taken: attach no more
+    private FlightWaiter<T>? _waiterList; // callers with a token, completed when the flight settles (Attach)
 
     public string Key { get; } = key;
 
@@ -96,6 +99,46 @@ internal sealed class Flight<T>(string key, Action<Flight<T>, int, bool>? countD
 
     public void CancelWork() => _abandon?.Cancel();
 
+    /// <summary>
+    /// Adds a waiter for the flight's outcome, completed (<see cref="FlightWaiter{T}.Complete"/>) once <see cref="Task"/>
+    /// has it; false when the outcome is out already (the caller completes the waiter from <see cref="Task"/>). A waiter
+    /// whose token fired stays in the list, done, until the flight settles.
+    /// </summary>
+    public bool Attach(FlightWaiter<T> waiter)
+    {
+        lock (_completion)
+        {
+            if (_released)
+            {
+                return false;
+            }
+
+            waiter.Next = _waiterList;
+            _waiterList = waiter;
+            return true;
+        }
+    }
+
+    /// <summary>Completes every attached waiter from the settled <see cref="Task"/>; later ones complete themselves.</summary>
+    private void ReleaseWaiters()
+    {
+        FlightWaiter<T>? waiter;
+        lock (_completion)
+        {
+            _released = true;
+            waiter = _waiterList;
+            _waiterList = null;
+        }
+
+        while (waiter is not null)
+        {
+            FlightWaiter<T>? next = waiter.Next;
+            waiter.Next = null;
+            waiter.Complete(_completion.Task);
+            waiter = next;
+        }
+    }
+
     /// <summary>Whether the value given to waiters was a stale one (fail-safe).</summary>
     public bool ServedStale { get; private set; }
 
@@ -104,6 +147,7 @@ internal sealed class Flight<T>(string key, Action<Flight<T>, int, bool>? countD
         if (Settle(stale: false, failed: false))
         {
             _completion.TrySetResult(value);
+            ReleaseWaiters();
         }
     }
 
@@ -113,6 +157,7 @@ internal sealed class Flight<T>(string key, Action<Flight<T>, int, bool>? countD
         if (Settle(stale: true, failed: false))
         {
             _completion.TrySetResult(value);
+            ReleaseWaiters();
         }
     }
 
@@ -134,6 +179,7 @@ internal sealed class Flight<T>(string key, Action<Flight<T>, int, bool>? countD
 
         // Mark the exception observed: an abandoned flight may fail with nobody waiting.
         _ = _completion.Task.Exception;
+        ReleaseWaiters();
     }
 
     /// <summary>Claims the one settlement and counts the deferred joiners (and leader) before anyone can see the outcome.</summary>

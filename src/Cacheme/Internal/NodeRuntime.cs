@@ -22,7 +22,7 @@ internal abstract class NodeRuntime(string name, Type? nodeType, NodeMeta meta, 
 }
 
 /// <summary>The read path for nodes of value type <typeparamref name="T"/>.</summary>
-internal sealed partial class NodeRuntime<T> : NodeRuntime
+internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T>
 {
     private readonly CachemeClient _client;
     private readonly Tier[] _tiers;
@@ -163,8 +163,8 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
     /// The read past the leading local tiers. A read whose key needs no namespace lookup finds its flight here without
     /// awaiting anything: a joiner by node when it can (no key string). A caller with nothing of its own to watch (no
     /// token that can cancel, no hard timeout) then waits on the flight's task itself, whether it joins the flight or
-    /// leads it, and the flight counts its read when it settles: no state machine per caller; any other caller waits
-    /// in one state machine of its own (<see cref="WaitForFlightAsync"/>).
+    /// leads it, and the flight counts its read when it settles: no state machine per caller; a caller with a cancellable
+    /// token waits in one <see cref="FlightWaiter{T}"/> that the flight completes (<see cref="WaitForFlight"/>).
     /// </summary>
     private ValueTask<T> GetThroughFlight<TLoader>(CacheNode<T> node, TLoader loader, CancellationToken cancellationToken)
         where TLoader : struct, INodeLoaderSource<T>
@@ -187,7 +187,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
         {
             return deferred
                 ? new ValueTask<T>(joined.Task)
-                : WaitForFlightAsync(node, null, loader, joined, leader: false, cancellationToken);
+                : WaitForFlight(node, loader, joined, leader: false, cancellationToken);
         }
 
         string key;
@@ -209,7 +209,39 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime
 
         return deferred
             ? new ValueTask<T>(flight.Task)
-            : WaitForFlightAsync(node, null, loader, flight, leader, cancellationToken);
+            : WaitForFlight(node, loader, flight, leader, cancellationToken);
+    }
+
+    /// <summary>
+    /// The wait of a caller that has something of its own to watch. With a cancellable token and no hard timeout, while
+    /// the flight runs, one <see cref="FlightWaiter{T}"/> that the flight completes (no state machine, no
+    /// <c>WaitAsync</c>); otherwise <see cref="WaitForFlightAsync"/>, which also completes synchronously for a flight that
+    /// has settled.
+    /// </summary>
+    private ValueTask<T> WaitForFlight<TLoader>(CacheNode<T> node, TLoader loader, Flight<T> flight, bool leader, CancellationToken cancellationToken)
+        where TLoader : struct, INodeLoaderSource<T>
+    {
+        if (_hardTimeout is not null || flight.Task.IsCompleted)
+        {
+            return WaitForFlightAsync(node, null, loader, flight, leader, cancellationToken);
+        }
+
+        if (leader)
+        {
+            _ = RunAsync(node, null, loader.Create(), flight);
+        }
+
+        return FlightWaiter<T>.Wait(flight, leader, this, cancellationToken);
+    }
+
+    void IFlightWaiterOwner<T>.Served(Flight<T> flight, bool leader) => CountServed(flight, leader);
+
+    void IFlightWaiterOwner<T>.Failed() => _counters.Misses.Increment();
+
+    void IFlightWaiterOwner<T>.GaveUp(Flight<T> flight)
+    {
+        _counters.Misses.Increment();
+        _flights.Leave(flight);
     }
 
     /// <summary>The read of a namespaced node: its key needs the namespace's version, which may have to be fetched.</summary>
