@@ -515,6 +515,30 @@ public sealed class WindowTinyLfuPolicyTests
     }
 
     [Fact]
+    public void A_popular_victim_gets_one_second_chance_until_it_is_read_again()
+    {
+        // Probation full of entries the sketch rates 5, never read, and a stream of one-time keys: each popular entry may
+        // go to probation's tail once; with repeated chances every eviction walked the whole of probation again (about
+        // 99 entries each time here, 19,800 over the 200 evictions).
+        (WindowTinyLfuPolicy<int, int> policy, LocalEntry<int, int>[] entries) = Added(100, 0.01, 100);
+        policy.OnAdd(new LocalEntry<int, int>(999, 999, 999));
+        policy.EvictOne(); // the window's overflow moves to probation
+        foreach (LocalEntry<int, int> entry in entries)
+        {
+            policy.Sketch.Add(entry.Hash, 4);
+        }
+
+        for (int key = 1_000; key < 1_200; key++)
+        {
+            policy.OnAdd(new LocalEntry<int, int>(key, key, key));
+            policy.EvictOne();
+        }
+
+        Assert.InRange(policy.SecondChancesGiven, 1, entries.Length);
+        Assert.InRange(entries.Count(policy.IsLinked), 95, 100); // the one-time keys left, the popular entries stayed
+    }
+
+    [Fact]
     public void Buffers_reads_only_for_the_keys_its_window_search_samples()
     {
         var fixedWindow = new WindowTinyLfuPolicy<int, int>(1000, 11, fixedWindowShare: 0.01);

@@ -73,6 +73,14 @@ internal class LocalEntry<TKey, TValue>(TKey key, TValue value, int hash)
     public bool HasBeenRead { get; set; }
 
     /// <summary>
+    /// Whether W-TinyLFU already let this entry, as probation's victim, go to probation's tail for being popular (written
+    /// and read under the maintenance lock only); cleared when it is read. One such second chance per read, as CLOCK
+    /// clears a page's reference bit: the sketch's estimate does not fall when the chance is given, so without the flag
+    /// a probation full of popular entries would be walked again on every eviction. Fits in the object's padding.
+    /// </summary>
+    public bool HadSecondChance { get; set; }
+
+    /// <summary>
     /// The policy's clock when it last saw this entry used: added, replaced, or found read when it looked (written and
     /// read under the maintenance lock only). W-TinyLFU compares a candidate's reuse gap with the victim's idle time
     /// by it. With <see cref="HasBeenRead"/> it fits in the object's padding when the key is a reference (as the node
