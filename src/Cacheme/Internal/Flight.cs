@@ -19,7 +19,6 @@ internal sealed class Flight<T>(string key, Action<Flight<T>, int, bool>? countD
     private int _deferred;
     private bool _abandoned;
     private bool _settled;
-    private bool _released; // the outcome is out and the waiters list was taken: attach no more
     private FlightWaiter<T>? _waiterList; // callers with a token, completed when the flight settles (Attach)
 
     public string Key { get; } = key;
@@ -108,9 +107,9 @@ internal sealed class Flight<T>(string key, Action<Flight<T>, int, bool>? countD
     {
         lock (_completion)
         {
-            if (_released)
+            if (_completion.Task.IsCompleted)
             {
-                return false;
+                return false; // the outcome is out: ReleaseWaiters has taken, or is about to take, the list
             }
 
             waiter.Next = _waiterList;
@@ -119,13 +118,15 @@ internal sealed class Flight<T>(string key, Action<Flight<T>, int, bool>? countD
         }
     }
 
-    /// <summary>Completes every attached waiter from the settled <see cref="Task"/>; later ones complete themselves.</summary>
+    /// <summary>
+    /// Completes every attached waiter from the settled <see cref="Task"/> (called after it completed, so no waiter
+    /// attaches after the list is taken; later ones complete themselves).
+    /// </summary>
     private void ReleaseWaiters()
     {
         FlightWaiter<T>? waiter;
         lock (_completion)
         {
-            _released = true;
             waiter = _waiterList;
             _waiterList = null;
         }
