@@ -100,14 +100,15 @@ public sealed class FlightWaiterTests
     [Fact]
     public async Task Under_races_between_settling_and_cancelling_each_waiter_ends_once_and_reports_how()
     {
-        // Two threads: one settles each flight while the other cancels half of its waiters' tokens. Whatever wins, a
-        // waiter either has the value and was reported served, or was cancelled and reported leaving: never both, never
-        // neither, never a value after leaving.
+        // Two threads: one settles each flight while the other cancels half of its waiters' tokens (enough that the
+        // flight prunes its list of cancelled waiters while it may be settling). Whatever wins, a waiter either has the
+        // value and was reported served, or was cancelled and reported leaving: never both, never neither, never a value
+        // after leaving.
         for (int round = 0; round < 2_000; round++)
         {
             var owner = new RecordingOwner();
             var flight = new Flight<string>("k");
-            var sources = new CancellationTokenSource[8];
+            var sources = new CancellationTokenSource[40];
             var waits = new ValueTask<string>[sources.Length];
             for (int i = 0; i < sources.Length; i++)
             {
@@ -151,6 +152,33 @@ public sealed class FlightWaiterTests
             Assert.Equal((served, cancelled), (owner.JoinersServed, owner.LeftCount));
             Assert.Equal(waits.Length, served + cancelled);
         }
+    }
+
+    [Fact]
+    public async Task Waiters_that_gave_up_on_a_long_flight_are_pruned_from_its_list_and_the_patient_ones_still_get_the_value()
+    {
+        var owner = new RecordingOwner();
+        var flight = new Flight<string>("k");
+        using var patient = new CancellationTokenSource();
+        ValueTask<string> first = FlightWaiter<string>.Wait(flight, leader: true, owner, patient.Token);
+        int largest = 0;
+        for (int i = 0; i < 10_000; i++)
+        {
+            using var impatient = new CancellationTokenSource();
+            ValueTask<string> wait = FlightWaiter<string>.Wait(flight, leader: false, owner, impatient.Token);
+            impatient.Cancel();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await wait);
+            largest = Math.Max(largest, flight.ListedWaiters);
+        }
+
+        ValueTask<string> last = FlightWaiter<string>.Wait(flight, leader: false, owner, patient.Token);
+        flight.SetResult("v");
+
+        Assert.InRange(largest, 2, 32); // without pruning the list holds all 10,001 waiters until the flight settles
+        Assert.Equal("v", await first);
+        Assert.Equal("v", await last);
+        Assert.Equal((1, 1, 10_000), (owner.LeadersServed, owner.JoinersServed, owner.LeftCount));
+        Assert.Equal(0, flight.ListedWaiters);
     }
 
     private sealed class RecordingOwner : IFlightWaiterOwner<string>

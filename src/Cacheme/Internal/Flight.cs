@@ -20,6 +20,8 @@ internal sealed class Flight<T>(string key, Action<Flight<T>, int, bool>? countD
     private bool _abandoned;
     private bool _settled;
     private FlightWaiter<T>? _waiterList; // callers with a token, completed when the flight settles (Attach)
+    private int _listed; // waiters in _waiterList
+    private int _listedCancelled; // of those, the ones whose token fired (pruned once they are half the list)
 
     public string Key { get; } = key;
 
@@ -101,7 +103,7 @@ internal sealed class Flight<T>(string key, Action<Flight<T>, int, bool>? countD
     /// <summary>
     /// Adds a waiter for the flight's outcome, completed (<see cref="FlightWaiter{T}.Complete"/>) once <see cref="Task"/>
     /// has it; false when the outcome is out already (the caller completes the waiter from <see cref="Task"/>). A waiter
-    /// whose token fired stays in the list, done, until the flight settles.
+    /// whose token fired stays in the list, done, until <see cref="WaiterCancelled"/> prunes it or the flight settles.
     /// </summary>
     public bool Attach(FlightWaiter<T> waiter)
     {
@@ -114,7 +116,67 @@ internal sealed class Flight<T>(string key, Action<Flight<T>, int, bool>? countD
 
             waiter.Next = _waiterList;
             _waiterList = waiter;
+            _listed++;
             return true;
+        }
+    }
+
+    /// <summary>The waiters in the list (for tests): cancelled ones included until they are pruned.</summary>
+    internal int ListedWaiters
+    {
+        get
+        {
+            lock (_completion)
+            {
+                return _listed;
+            }
+        }
+    }
+
+    /// <summary>
+    /// An attached waiter's token fired (it is done and will ignore the flight's outcome). Once the cancelled waiters are
+    /// half the list, and more than a few, the list is walked once and they are unlinked: a loader that runs for a long
+    /// time does not hold every caller that gave up on it, and each waiter is walked past a bounded number of times
+    /// (amortised O(1) per cancellation).
+    /// </summary>
+    internal void WaiterCancelled()
+    {
+        lock (_completion)
+        {
+            if (_waiterList is null)
+            {
+                return; // released: the list is gone
+            }
+
+            _listedCancelled++;
+            if (_listedCancelled < 16 || _listedCancelled * 2 < _listed)
+            {
+                return;
+            }
+
+            FlightWaiter<T>? kept = null;
+            int count = 0;
+            FlightWaiter<T>? waiter = _waiterList;
+            while (waiter is not null)
+            {
+                FlightWaiter<T>? next = waiter.Next;
+                if (waiter.IsDone)
+                {
+                    waiter.Next = null;
+                }
+                else
+                {
+                    waiter.Next = kept; // the order of release does not matter
+                    kept = waiter;
+                    count++;
+                }
+
+                waiter = next;
+            }
+
+            _waiterList = kept;
+            _listed = count;
+            _listedCancelled = 0;
         }
     }
 
@@ -129,6 +191,8 @@ internal sealed class Flight<T>(string key, Action<Flight<T>, int, bool>? countD
         {
             waiter = _waiterList;
             _waiterList = null;
+            _listed = 0;
+            _listedCancelled = 0;
         }
 
         while (waiter is not null)

@@ -45,6 +45,9 @@ internal sealed class FlightWaiter<T> : IValueTaskSource<T>
     /// <summary>The next waiter in the flight's list (under the flight's lock until the flight releases its waiters).</summary>
     internal FlightWaiter<T>? Next { get; set; }
 
+    /// <summary>Whether the waiter has ended (completed by the flight, or cancelled by its token).</summary>
+    internal bool IsDone => Volatile.Read(ref _done) != 0;
+
     /// <summary>
     /// Waits for <paramref name="flight"/>, which the caller has a seat in (as its leader, whose work has started, or as a
     /// joiner), until it settles or <paramref name="cancellationToken"/> fires; reports the outcome to <paramref name="owner"/>.
@@ -101,6 +104,7 @@ internal sealed class FlightWaiter<T> : IValueTaskSource<T>
             return;
         }
 
+        _flight.WaiterCancelled();
         _owner.GaveUp(_flight);
         _core.SetException(new OperationCanceledException(_cancellationToken));
     }
