@@ -46,6 +46,20 @@ public sealed class NodeMeta
     /// </summary>
     public TimeSpan? DistributedLoadLease { get; init; }
 
+    /// <summary>
+    /// Eager refresh: the fraction of a tier's TTL, between 0 and 1 (exclusive), after which a read that finds the value
+    /// still fresh in that tier also starts one reload from the source in the background, so a key that is read keeps
+    /// being refreshed before it expires instead of making a caller wait for the loader at expiry. The read is served
+    /// the value it found at once. At most one reload of a key runs at a time (a read that misses meanwhile joins it, as
+    /// it would join any load); it writes every tier, as a load after a miss does. A reload that fails is counted and
+    /// logged, and the value found stays until its TTL. Checked on hits in a local tier (through
+    /// <see cref="CachemeClient.GetAsync{T}(CacheNode{T}, CancellationToken)"/> and <c>GetAllAsync</c>) and in a remote
+    /// tier (through <c>GetAsync</c>); tiers without a TTL never ask for one. Counted in
+    /// <see cref="NodeStats.EagerRefreshCount"/>. <see langword="null"/> (the default) turns it off; a value outside
+    /// (0, 1) makes the node's first read throw <see cref="ArgumentOutOfRangeException"/>.
+    /// </summary>
+    public double? EagerRefresh { get; init; }
+
     /// <summary>An optional display name for statistics and the dashboard; defaults to the node type's name.</summary>
     public string? Name { get; init; }
 }

@@ -52,6 +52,9 @@ public sealed record NodeStats
     /// <summary>Requests served a stale value (fail-safe) because the loader failed or overran its failover timeout.</summary>
     public long StaleServedCount { get; init; }
 
+    /// <summary>Background reloads started by eager refresh (<see cref="NodeMeta.EagerRefresh"/>), one per key and refresh.</summary>
+    public long EagerRefreshCount { get; init; }
+
     /// <summary>Tier failures (reads, writes, deletes) per tier, by storage name, in chain order; they sum to <see cref="TierErrorCount"/>.</summary>
     public IReadOnlyDictionary<string, long> TierErrors { get; init; } = new Dictionary<string, long>();
 

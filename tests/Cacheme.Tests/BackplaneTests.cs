@@ -89,11 +89,11 @@ public sealed class BackplaneTests
         ValueTask<string> first = a.GetAsync(node);
         await source.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));
         ValueTask<string> second = b.GetAsync(node);
-        await PollAsync(() => time.ActiveTimers > 0); // b holds no lease and waits for a's value
+        await Poll.UntilAsync(() => time.ActiveTimers > 0); // b holds no lease and waits for a's value
 
         gate.SetResult();
         Assert.Equal("value:1", await first);
-        await PollAsync(() => shared.Keys.Contains("cacheme:item:1:v1")); // a's callers get the value before its write-back ends
+        await Poll.UntilAsync(() => shared.Keys.Contains("cacheme:item:1:v1")); // a's callers get the value before its write-back ends
         time.Advance(TimeSpan.FromMilliseconds(20));
         Assert.Equal("value:1", await second.AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal(1, source.Total);
@@ -113,21 +113,11 @@ public sealed class BackplaneTests
         ValueTask<string> call = b.GetAsync(node);
         for (int i = 0; i < 60 && !call.IsCompleted; i++)
         {
-            await PollAsync(() => time.ActiveTimers > 0 || call.IsCompleted);
+            await Poll.UntilAsync(() => time.ActiveTimers > 0 || call.IsCompleted);
             time.Advance(TimeSpan.FromMilliseconds(20));
         }
 
         Assert.Equal("value:1", await call.AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal(1, source.Total);
-    }
-
-    private static async Task PollAsync(Func<bool> condition)
-    {
-        DateTime until = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < until, "condition not met before the deadline");
-            await Task.Yield();
-        }
     }
 }

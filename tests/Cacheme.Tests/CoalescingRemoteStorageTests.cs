@@ -23,12 +23,7 @@ public sealed class CoalescingRemoteStorageTests
             calls.Add(client.GetAsync(new ItemNode(i.ToString(), source, meta)).AsTask());
         }
 
-        DateTime until = DateTime.UtcNow.AddSeconds(30);
-        while (remote.Gets < 2)
-        {
-            Assert.True(DateTime.UtcNow < until);
-            await Task.Yield();
-        }
+        await Poll.UntilAsync(() => remote.Gets >= 2, "two gets reaching the remote tier");
 
         for (int i = 2; i < 50; i++)
         {

@@ -65,7 +65,7 @@ public sealed class FailSafeTests
         chain.Source.Suffix = ":new";
         int loadsBefore = chain.Source.Total;
         ValueTask<string> call = chain.Client.GetAsync(node);
-        await PollAsync(() => chain.Source.Total > loadsBefore);
+        await Poll.UntilAsync(() => chain.Source.Total > loadsBefore);
 
         chain.Time.Advance(TimeSpan.FromMilliseconds(199));
         Assert.False(call.IsCompleted);
@@ -77,7 +77,7 @@ public sealed class FailSafeTests
         Assert.Equal("value:1", await chain.Client.GetAsync(node).AsTask().WaitAsync(Deadline));
 
         gate.SetResult();
-        await PollAsync(() => chain.Client.Runtime(node).InFlightCount == 0);
+        await Poll.UntilAsync(() => chain.Client.Runtime(node).InFlightCount == 0);
         Assert.Equal("value:1:new", await chain.Client.GetAsync(node));
         Assert.Equal(2, chain.Source.Total);
     }
@@ -109,16 +109,6 @@ public sealed class FailSafeTests
         chain.Time.Advance(TimeSpan.FromMinutes(59));
         Assert.NotNull(chain.Remote.Raw("cacheme:item:1:v1"));
         Assert.True(chain.Local.TryGet(node, out _));
-    }
-
-    private static async Task PollAsync(Func<bool> condition)
-    {
-        DateTime until = DateTime.UtcNow + Deadline;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < until, "condition not met before the deadline");
-            await Task.Yield();
-        }
     }
     [Fact]
     public async Task On_the_system_clock_a_local_value_is_fresh_until_its_precise_ttl_and_reloaded_after()

@@ -19,7 +19,7 @@ internal static class StatsAggregation
 
     public static NodeStats Sum(string node, IEnumerable<NodeStats> stats)
     {
-        long hits = 0, misses = 0, successes = 0, failures = 0, decode = 0, tierErrors = 0, stale = 0;
+        long hits = 0, misses = 0, successes = 0, failures = 0, decode = 0, tierErrors = 0, stale = 0, eager = 0;
         TimeSpan loadTime = TimeSpan.Zero;
         var tierHits = new Dictionary<string, long>(StringComparer.Ordinal);
         var tierErrorsByTier = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -32,6 +32,7 @@ internal static class StatsAggregation
             decode += s.DecodeFailureCount;
             tierErrors += s.TierErrorCount;
             stale += s.StaleServedCount;
+            eager += s.EagerRefreshCount;
             loadTime += s.TotalLoadTime;
             AddInto(tierHits, s.TierHits);
             AddInto(tierErrorsByTier, s.TierErrors);
@@ -47,6 +48,7 @@ internal static class StatsAggregation
             DecodeFailureCount = decode,
             TierErrorCount = tierErrors,
             StaleServedCount = stale,
+            EagerRefreshCount = eager,
             TotalLoadTime = loadTime,
             TierHits = tierHits,
             TierErrors = tierErrorsByTier,

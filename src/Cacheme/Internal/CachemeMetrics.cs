@@ -28,6 +28,7 @@ internal static class CachemeMetrics
     private static readonly ObservableCounter<long> Loads = Counter("cacheme.loads", "{load}", "Loader calls, one per key (successes plus failures).", c => c.LoadSuccesses.Sum() + c.LoadFailures.Sum());
     private static readonly ObservableCounter<long> LoadFailures = Counter("cacheme.load.failures", "{load}", "Loader calls that threw.", c => c.LoadFailures.Sum());
     private static readonly ObservableCounter<long> StaleServed = Counter("cacheme.stale_served", "{request}", "Requests answered with an expired value because loading failed (fail-safe).", c => c.StaleServed.Sum());
+    private static readonly ObservableCounter<long> EagerRefreshes = Counter("cacheme.eager_refreshes", "{load}", "Background reloads started by eager refresh before a value expired.", c => c.EagerRefreshes.Sum());
     private static readonly ObservableCounter<long> DecodeFailures = Counter("cacheme.decode_failures", "{value}", "Remote values that could not be decoded and were treated as misses.", c => c.DecodeFailures.Sum());
     private static readonly ObservableCounter<long> TierHits = TierCounter("cacheme.tier.hits", "{request}", "Hits per tier.", s => s.TierHits);
     private static readonly ObservableCounter<long> TierErrors = TierCounter("cacheme.tier.errors", "{error}", "Failed reads, writes and deletes per tier.", s => s.TierErrors);

@@ -28,6 +28,9 @@ internal sealed class NodeCounters(string node, IReadOnlyList<string> tierNames)
     /// <summary>Requests served a stale value (fail-safe).</summary>
     public StripedCounter StaleServed { get; } = new();
 
+    /// <summary>Background reloads started by eager refresh.</summary>
+    public StripedCounter EagerRefreshes { get; } = new();
+
     public void TierHit(int tier)
     {
         Hits.Increment();
@@ -60,6 +63,7 @@ internal sealed class NodeCounters(string node, IReadOnlyList<string> tierNames)
         DecodeFailureCount = DecodeFailures.Sum(),
         TierErrorCount = TierErrors.Sum(),
         StaleServedCount = StaleServed.Sum(),
+        EagerRefreshCount = EagerRefreshes.Sum(),
         TierHits = ByTier(_tierHits),
         TierErrors = ByTier(_tierErrors),
     };

@@ -117,6 +117,11 @@ internal sealed partial class NodeRuntime<T>
                 }
 
                 _counters.TierHit(i);
+                if (_eagerRefresh is not null && RefreshDue(stored))
+                {
+                    StartRefresh(node, nsVersion, value);
+                }
+
                 return true;
             }
         }

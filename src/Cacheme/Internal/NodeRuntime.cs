@@ -40,6 +40,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
     private readonly TimeSpan? _hardTimeout;
     private readonly TimeSpan? _loadLease;
     private readonly int _sharedTierIndex;
+    private readonly double? _eagerRefresh;
 
     public NodeRuntime(CachemeClient client, string name, Type? nodeType, NodeMeta meta, Tier[] tiers)
         : base(name, nodeType, meta, tiers)
@@ -59,6 +60,12 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
         _failSafe = meta.FailSafe is { } failSafe && failSafe > TimeSpan.Zero ? failSafe : null;
         _failoverTimeout = meta.FailoverTimeout;
         _hardTimeout = meta.HardTimeout;
+        if (meta.EagerRefresh is { } eager && !(eager > 0 && eager < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(meta), eager, $"Node {name}: EagerRefresh is a fraction of the TTL, between 0 and 1 (exclusive).");
+        }
+
+        _eagerRefresh = meta.EagerRefresh;
         _sharedTierIndex = Array.FindIndex(tiers, t => t.Remote is not null);
         _loadLease = meta.DistributedLoadLease is { } lease && lease > TimeSpan.Zero && _sharedTierIndex >= 0 && tiers[_sharedTierIndex].Lock is not null ? lease : null;
     }
@@ -356,6 +363,8 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
         string key = flight.Key;
         bool hasStale = false;
         T stale = default!;
+        bool refreshDue = false;
+        T hit = default!;
         try
         {
             for (int i = 0; i < _tiers.Length; i++)
@@ -364,9 +373,11 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
                 T found = default!;
                 Freshness freshness;
                 byte[]? bytes = null;
+                DateTimeOffset writtenAt = default;
+                object? stored = null;
                 if (tier.Local is { } local)
                 {
-                    freshness = local.TryGet(node, out object? stored) ? ReadLocal(stored, nsVersion, out found) : Freshness.Missing;
+                    freshness = local.TryGet(node, out stored) ? ReadLocal(stored, nsVersion, out found) : Freshness.Missing;
                     if (freshness == Freshness.Missing)
                     {
                         continue;
@@ -375,7 +386,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
                 else
                 {
                     bytes = await ReadRemoteAsync(tier, key, token).ConfigureAwait(false);
-                    freshness = bytes is null ? Freshness.Missing : ReadRemote(tier, key, bytes, out found);
+                    freshness = bytes is null ? Freshness.Missing : ReadRemote(tier, key, bytes, out found, out writtenAt);
                     if (freshness == Freshness.Missing)
                     {
                         continue;
@@ -384,6 +395,9 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
 
                 if (freshness == Freshness.Fresh)
                 {
+                    // Started once this flight has left the table, so the refresh leads its own.
+                    refreshDue = tier.Local is not null ? RefreshDue(stored) : RefreshDue(tier, writtenAt);
+                    hit = found;
                     await CompleteHitAsync(node, nsVersion, flight, i, found, bytes, token).ConfigureAwait(false);
                     return;
                 }
@@ -420,6 +434,72 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
         catch (Exception e)
         {
             // Out of the table first, so a caller that comes after the failure loads again instead of joining it.
+            _flights.Remove(flight);
+            flight.SetException(e);
+        }
+        finally
+        {
+            _flights.Remove(flight);
+            if (refreshDue)
+            {
+                StartRefresh(node, nsVersion, hit);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether a value a local tier holds fresh is due for an eager refresh (coarse clock first, as for freshness) and the
+    /// caller is the first to find it so (<see cref="StampedValue.TryClaimRefresh"/>).
+    /// </summary>
+    private bool RefreshDue(object? stored) =>
+        _eagerRefresh is not null && stored is StampedValue entry
+        && !Local.CoarseExpiry.IsFresh(entry.CoarseRefreshAfter)
+        && entry.RefreshAfterUtcTicks <= Time.GetUtcNow().UtcTicks
+        && entry.TryClaimRefresh();
+
+    /// <summary>Whether a value a remote tier holds fresh, written at <paramref name="writtenAt"/>, is due for an eager refresh.</summary>
+    private bool RefreshDue(Tier tier, DateTimeOffset writtenAt) =>
+        _eagerRefresh is { } share && tier.Ttl is { } ttl
+        && writtenAt + TimeSpan.FromTicks((long)(ttl.Ticks * share)) <= Time.GetUtcNow();
+
+    /// <summary>
+    /// Eager refresh: reloads the node in the background unless a load of its key is running already (a caller's, or an
+    /// earlier refresh's). The refresh leads a flight like any load, so a read that misses meanwhile joins it; with
+    /// fail-safe, <paramref name="current"/> is what such a read gets if the reload fails.
+    /// </summary>
+    private void StartRefresh(CacheNode<T> node, string? nsVersion, T current)
+    {
+        string key;
+        try
+        {
+            key = FullKey(node, nsVersion is null ? null : node.Namespace(), nsVersion);
+        }
+        catch (Exception e)
+        {
+            Log.LoadFailed(Logger, Name, "(eager refresh)", e);
+            return;
+        }
+
+        Flight<T> flight = _flights.JoinOrLead(key, out bool leader);
+        if (!leader)
+        {
+            _flights.Leave(flight); // a load of the key is running: it refreshes the tiers
+            return;
+        }
+
+        _counters.EagerRefreshes.Increment();
+        _ = Task.Run(() => RefreshAsync(node, nsVersion, flight, current));
+    }
+
+    private async Task RefreshAsync(CacheNode<T> node, string? nsVersion, Flight<T> flight, T current)
+    {
+        try
+        {
+            await LoadAndWriteAsync(node, nsVersion, null, flight, hasStale: _failSafe is not null, current, flight.Token).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // Counted and logged by LoadAsync; a read that joined the refresh gets the failure.
             _flights.Remove(flight);
             flight.SetException(e);
         }
@@ -588,15 +668,19 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
 
     private void SetLocal(Tier tier, CacheNode<T> node, T value, string? nsVersion)
     {
-        if (_failSafe is null && nsVersion is null)
+        if (_failSafe is null && nsVersion is null && _eagerRefresh is null)
         {
             tier.Local!.Set(node, value, tier.Ttl);
             return;
         }
 
+        TimeSpan? refreshAfter = _eagerRefresh is { } share && tier.Ttl is { } refreshed ? TimeSpan.FromTicks((long)(refreshed.Ticks * share)) : null;
         long coarseFreshUntil = Local.CoarseExpiry.For(Time, tier.Ttl); // before the precise clock: see CoarseExpiry
-        long freshUntil = tier.Ttl is { } ttl ? Time.GetUtcNow().UtcTicks + ttl.Ticks : long.MaxValue;
-        tier.Local!.Set(node, new StampedValue(value, freshUntil, nsVersion, coarseFreshUntil), StoredTtl(tier));
+        long coarseRefreshAfter = refreshAfter is null ? long.MaxValue : Local.CoarseExpiry.For(Time, refreshAfter);
+        long now = Time.GetUtcNow().UtcTicks;
+        long freshUntil = tier.Ttl is { } ttl ? now + ttl.Ticks : long.MaxValue;
+        long refreshAfterTicks = refreshAfter is { } after ? now + after.Ticks : long.MaxValue;
+        tier.Local!.Set(node, new StampedValue(value, freshUntil, nsVersion, coarseFreshUntil, refreshAfterTicks, coarseRefreshAfter), StoredTtl(tier));
     }
 
     /// <summary>How long a tier keeps a value: its TTL, plus the fail-safe window when fail-safe is on.</summary>
@@ -670,9 +754,11 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
     }
 
     /// <summary>Decodes a remote value and classifies it; an undecodable value is counted, logged and treated as missing.</summary>
-    private Freshness ReadRemote(Tier tier, string key, byte[] bytes, out T value)
+    private Freshness ReadRemote(Tier tier, string key, byte[] bytes, out T value) => ReadRemote(tier, key, bytes, out value, out _);
+
+    private Freshness ReadRemote(Tier tier, string key, byte[] bytes, out T value, out DateTimeOffset writtenAt)
     {
-        if (!RemoteEnvelope.TryDecode(_serializer, bytes, out value, out DateTimeOffset writtenAt, out string? error))
+        if (!RemoteEnvelope.TryDecode(_serializer, bytes, out value, out writtenAt, out string? error))
         {
             _counters.DecodeFailures.Increment();
             Log.Undecodable(Logger, Name, key, tier.Name, error!);

@@ -1,0 +1,215 @@
+using CachemeNet.Internal;
+
+namespace CachemeNet.Tests;
+
+public sealed class EagerRefreshTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
+    /// <summary>Local TTL 10 s, remote 60 s: a local value is due for refresh after 5 s, a remote one after 30 s.</summary>
+    private static NodeMeta Meta(double? eager = 0.5, TimeSpan? failSafe = null) => new()
+    {
+        Caches = [new Cache("local", TimeSpan.FromSeconds(10)), new Cache("remote", TimeSpan.FromSeconds(60))],
+        EagerRefresh = eager,
+        FailSafe = failSafe,
+    };
+
+    [Fact]
+    public async Task A_hit_past_the_refresh_point_is_served_at_once_and_reloads_once_in_the_background()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        var node = new ItemNode("1", chain.Source, Meta());
+        Assert.Equal("value:1", await chain.Client.GetAsync(node));
+        chain.Time.Advance(TimeSpan.FromSeconds(4));
+        Assert.Equal("value:1", await chain.Client.GetAsync(node)); // before the refresh point: a plain hit
+        Assert.Equal(1, chain.Source.Total);
+
+        TaskCompletionSource gate = chain.GateSource();
+        chain.Source.Suffix = "-v2";
+        chain.Time.Advance(TimeSpan.FromSeconds(2));
+        ValueTask<string> due = chain.Client.GetAsync(node);
+
+        Assert.True(due.IsCompletedSuccessfully, "a hit past the refresh point must not wait for the reload");
+        Assert.Equal("value:1", await due);
+        await Poll.UntilAsync(() => chain.Source.Total == 2, "the background reload starting");
+        Assert.Equal("value:1", await chain.Client.GetAsync(node)); // still the old value while the reload runs
+
+        gate.SetResult();
+        await Poll.UntilAsync(() => chain.Client.Runtime(node).InFlightCount == 0, "the reload ending");
+        Assert.Equal("value:1-v2", await chain.Client.GetAsync(node));
+        NodeStats stats = chain.Client.Stats<ItemNode>();
+        Assert.Equal((2, 1, 4L), (chain.Source.Total, stats.EagerRefreshCount, stats.HitCount));
+        Assert.Equal("value:1-v2", RemoteValue(chain));
+    }
+
+    [Fact]
+    public async Task Hits_past_the_refresh_point_on_two_threads_start_one_reload()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        var node = new ItemNode("1", chain.Source, Meta());
+        await chain.Client.GetAsync(node);
+        TaskCompletionSource gate = chain.GateSource();
+        chain.Time.Advance(TimeSpan.FromSeconds(6));
+
+        var start = new Barrier(2);
+        Task[] readers = [.. Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+        {
+            start.SignalAndWait();
+            for (int i = 0; i < 20_000; i++)
+            {
+                Assert.Equal("value:1", await chain.Client.GetAsync(node));
+            }
+        }))];
+        await Task.WhenAll(readers).WaitAsync(Deadline);
+        gate.SetResult();
+        await Poll.UntilAsync(() => chain.Client.Runtime(node).InFlightCount == 0, "the reload ending");
+
+        Assert.Equal(2, chain.Source.Total);
+        Assert.Equal(1, chain.Client.Stats<ItemNode>().EagerRefreshCount);
+    }
+
+    [Fact]
+    public async Task A_remote_hit_past_the_refresh_point_starts_a_reload()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        var node = new ItemNode("1", chain.Source, Meta());
+        await chain.Client.GetAsync(node);
+        chain.Source.Suffix = "-v2";
+        chain.Time.Advance(TimeSpan.FromSeconds(31)); // the local copy expired; the remote one (60 s) is past its refresh point
+
+        Assert.Equal("value:1", await chain.Client.GetAsync(node));
+        await Poll.UntilAsync(() => chain.Source.Total == 2, "the background reload");
+        await Poll.UntilAsync(() => chain.Client.Runtime(node).InFlightCount == 0, "the reload ending");
+
+        Assert.Equal("value:1-v2", await chain.Client.GetAsync(node));
+        Assert.Equal("value:1-v2", RemoteValue(chain));
+        Assert.Equal(1, chain.Client.Stats<ItemNode>().EagerRefreshCount);
+    }
+
+    [Fact]
+    public async Task A_read_that_misses_while_a_reload_runs_joins_it()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        var node = new ItemNode("1", chain.Source, Meta());
+        await chain.Client.GetAsync(node);
+        TaskCompletionSource gate = chain.GateSource();
+        chain.Source.Suffix = "-v2";
+        chain.Time.Advance(TimeSpan.FromSeconds(6));
+        await chain.Client.GetAsync(node); // starts the reload
+        await Poll.UntilAsync(() => chain.Source.Total == 2, "the background reload starting");
+
+        chain.Time.Advance(TimeSpan.FromSeconds(55)); // local and remote copies expired: a miss
+        Task<string> miss = chain.Client.GetAsync(node).AsTask();
+        Assert.False(miss.IsCompleted);
+        gate.SetResult();
+
+        Assert.Equal("value:1-v2", await miss.WaitAsync(Deadline));
+        Assert.Equal(2, chain.Source.Total);
+    }
+
+    [Fact]
+    public async Task A_failed_reload_keeps_the_value_until_it_expires_and_is_not_retried_by_every_hit()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        var node = new ItemNode("1", chain.Source, new NodeMeta { Caches = [new Cache("local", TimeSpan.FromSeconds(10))], EagerRefresh = 0.5 });
+        await chain.Client.GetAsync(node);
+        chain.Source.Failure = new InvalidOperationException("source down");
+        chain.Time.Advance(TimeSpan.FromSeconds(6));
+
+        Assert.Equal("value:1", await chain.Client.GetAsync(node));
+        await Poll.UntilAsync(() => chain.Client.Stats<ItemNode>().LoadFailureCount == 1 && chain.Client.Runtime(node).InFlightCount == 0, "the reload failing");
+        for (int i = 0; i < 10; i++)
+        {
+            Assert.Equal("value:1", await chain.Client.GetAsync(node));
+        }
+
+        Assert.Equal(1, chain.Client.Stats<ItemNode>().EagerRefreshCount); // counted when started, before any load runs
+        Assert.Equal(2, chain.Source.Total);
+        chain.Source.Failure = null;
+        chain.Source.Suffix = "-v2";
+        chain.Time.Advance(TimeSpan.FromSeconds(5)); // expired: an ordinary miss loads it
+        Assert.Equal("value:1-v2", await chain.Client.GetAsync(node));
+        Assert.Equal(3, chain.Source.Total);
+    }
+
+    [Fact]
+    public async Task With_fail_safe_a_read_that_joins_a_failing_reload_gets_the_value_the_reload_replaced()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        var node = new ItemNode("1", chain.Source, Meta(failSafe: TimeSpan.FromHours(1)));
+        await chain.Client.GetAsync(node);
+        TaskCompletionSource gate = chain.GateSource();
+        chain.Source.Failure = new InvalidOperationException("source down");
+        chain.Time.Advance(TimeSpan.FromSeconds(6));
+        await chain.Client.GetAsync(node);
+        await Poll.UntilAsync(() => chain.Source.Total == 2, "the background reload starting");
+
+        chain.Time.Advance(TimeSpan.FromSeconds(55));
+        Task<string> miss = chain.Client.GetAsync(node).AsTask();
+        gate.SetResult();
+
+        Assert.Equal("value:1", await miss.WaitAsync(Deadline));
+        Assert.Equal(1, chain.Client.Stats<ItemNode>().StaleServedCount);
+    }
+
+    [Fact]
+    public async Task Batched_hits_past_the_refresh_point_start_one_reload_per_key()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        ItemNode[] nodes = [new("1", chain.Source, Meta()), new("2", chain.Source, Meta())];
+        await chain.Client.GetAllAsync(nodes);
+        chain.Time.Advance(TimeSpan.FromSeconds(6));
+
+        Assert.Equal(["value:1", "value:2"], await chain.Client.GetAllAsync(nodes));
+        await Poll.UntilAsync(() => chain.Source.Total == 4, "both reloads");
+        Assert.Equal((1, 1), (chain.Source.Calls("1") - 1, chain.Source.Calls("2") - 1));
+        Assert.Equal(2, chain.Client.Stats<ItemNode>().EagerRefreshCount);
+    }
+
+    [Fact]
+    public async Task A_local_hit_before_the_refresh_point_allocates_nothing()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        var node = new ItemNode("1", chain.Source, Meta());
+        await chain.Client.GetAsync(node);
+        chain.Time.Advance(TimeSpan.FromSeconds(4));
+
+        Assert.Equal(0, AllocationMeter.FewestBytes(() => _ = chain.Client.GetAsync(node), calls: 1_000));
+        Assert.Equal(0, chain.Client.Stats<ItemNode>().EagerRefreshCount);
+    }
+
+    [Fact]
+    public async Task Without_eager_refresh_a_hit_near_expiry_does_not_reload()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        var node = new ItemNode("1", chain.Source, Meta(eager: null));
+        await chain.Client.GetAsync(node);
+        chain.Time.Advance(TimeSpan.FromSeconds(9.9));
+
+        Assert.Equal("value:1", await chain.Client.GetAsync(node));
+        Assert.Equal(1, chain.Source.Total);
+        Assert.Equal(0, chain.Client.Stats<ItemNode>().EagerRefreshCount);
+    }
+
+    private static string RemoteValue(TestChain chain)
+    {
+        Assert.True(RemoteEnvelope.TryDecode(Serializers.Json, chain.Remote.Raw("cacheme:item:1:v1")!, out string value, out _, out string? error), error);
+        return value;
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(1.0)]
+    [InlineData(-0.5)]
+    [InlineData(1.5)]
+    [InlineData(double.NaN)]
+    public async Task An_eager_refresh_share_outside_0_and_1_is_rejected(double share)
+    {
+        await using var chain = await TestChain.CreateAsync();
+        var node = new ItemNode("1", chain.Source, Meta(eager: share));
+
+        ArgumentOutOfRangeException thrown = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await chain.Client.GetAsync(node));
+        Assert.Contains("EagerRefresh", thrown.Message, StringComparison.Ordinal);
+        Assert.Equal(0, chain.Source.Total);
+    }
+}
