@@ -23,6 +23,8 @@ public sealed partial class CachemeClient
             Version = r.Meta.Version ?? string.Empty,
             Serializer = r.Meta.Serializer?.GetType().Name ?? string.Empty,
             Doorkeeper = r.Meta.Doorkeeper is not null,
+            FailSafe = r.Meta.FailSafe is { } failSafe && failSafe > TimeSpan.Zero ? failSafe : null,
+            EagerRefresh = r.Meta.EagerRefresh,
             Tiers = [.. r.Tiers.Select(t => new TierReport(t.Name, t.Local is null ? "remote" : "local", _storageUrls.GetValueOrDefault(t.Name, string.Empty), t.Ttl))],
             Stats = r.Counters.Snapshot(),
         }),

@@ -18,6 +18,12 @@ public sealed record NodeReport
     /// <summary>Whether a doorkeeper filters one-hit wonders.</summary>
     public bool Doorkeeper { get; init; }
 
+    /// <summary>The fail-safe window (<see cref="NodeMeta.FailSafe"/>), or null when fail-safe is off.</summary>
+    public TimeSpan? FailSafe { get; init; }
+
+    /// <summary>The eager refresh share of the TTL (<see cref="NodeMeta.EagerRefresh"/>), or null when it is off.</summary>
+    public double? EagerRefresh { get; init; }
+
     /// <summary>The tier chain, in read order.</summary>
     public required IReadOnlyList<TierReport> Tiers { get; init; }
 
