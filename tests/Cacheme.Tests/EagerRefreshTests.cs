@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CachemeNet.Internal;
 
 namespace CachemeNet.Tests;
@@ -164,6 +165,23 @@ public sealed class EagerRefreshTests
         await Poll.UntilAsync(() => chain.Source.Total == 4, "both reloads");
         Assert.Equal((1, 1), (chain.Source.Calls("1") - 1, chain.Source.Calls("2") - 1));
         Assert.Equal(2, chain.Client.Stats<ItemNode>().EagerRefreshCount);
+    }
+
+    [Fact]
+    public async Task A_read_with_its_own_loader_is_refreshed_with_that_loader_not_the_nodes()
+    {
+        // As [Memoize] reads: the method is the loader, the node's own LoadAsync is not what the key caches.
+        await using var chain = await TestChain.CreateAsync();
+        var node = new ItemNode("1", chain.Source, Meta());
+        var loads = new StrongBox<int>();
+        static ValueTask<string> Load(StrongBox<int> loads, CancellationToken _) => ValueTask.FromResult($"method:{Interlocked.Increment(ref loads.Value)}");
+        Assert.Equal("method:1", await chain.Client.GetAsync(node, loads, Load));
+        chain.Time.Advance(TimeSpan.FromSeconds(6));
+
+        Assert.Equal("method:1", await chain.Client.GetAsync(node, loads, Load));
+        await Poll.UntilAsync(() => Volatile.Read(ref loads.Value) == 2 && chain.Client.Runtime(node).InFlightCount == 0, "the reload through the read's loader");
+        Assert.Equal("method:2", await chain.Client.GetAsync(node, loads, Load));
+        Assert.Equal(0, chain.Source.Total);
     }
 
     [Fact]

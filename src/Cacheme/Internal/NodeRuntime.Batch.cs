@@ -19,7 +19,7 @@ internal sealed partial class NodeRuntime<T>
                 (key, nsVersion) = await ResolveKeyAsync(node, cancellationToken).ConfigureAwait(false);
             }
 
-            if (TryLeadingLocal(node, nsVersion, out T local))
+            if (TryLeadingLocal(node, nsVersion, default(NodeOwnLoader<T>), out T local))
             {
                 results[index] = local;
                 continue;
@@ -105,7 +105,8 @@ internal sealed partial class NodeRuntime<T>
     }
 
     /// <summary>Looks the node up in the leading local tiers under a known namespace version; keyed by the node itself, no allocation on a hit.</summary>
-    private bool TryLeadingLocal(CacheNode<T> node, string? nsVersion, out T value)
+    private bool TryLeadingLocal<TLoader>(CacheNode<T> node, string? nsVersion, TLoader loader, out T value)
+        where TLoader : struct, INodeLoaderSource<T>
     {
         for (int i = 0; i < _leadingLocal; i++)
         {
@@ -119,7 +120,7 @@ internal sealed partial class NodeRuntime<T>
                 _counters.TierHit(i);
                 if (_eagerRefresh is not null && RefreshDue(stored))
                 {
-                    StartRefresh(node, nsVersion, value);
+                    StartRefresh(node, nsVersion, value, loader.Create());
                 }
 
                 return true;

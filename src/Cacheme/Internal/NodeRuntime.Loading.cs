@@ -8,7 +8,7 @@ internal sealed partial class NodeRuntime<T>
     /// A hit in a leading local tier allocates nothing; the loader object is created only when the caller leads a flight (a joiner creates none).
     /// </summary>
     public ValueTask<T> GetAsync<TState>(CacheNode<T> node, TState state, Func<TState, CancellationToken, ValueTask<T>> load, CancellationToken cancellationToken) =>
-        TryServeLeadingLocal(node, out T value)
+        TryServeLeadingLocal(node, new StateLoaderSource<T, TState>(state, load), out T value)
             ? new ValueTask<T>(value)
             : GetThroughFlight(node, new StateLoaderSource<T, TState>(state, load), cancellationToken);
 }

@@ -131,17 +131,19 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
     }
 
     public ValueTask<T> GetAsync(CacheNode<T> node, CancellationToken cancellationToken) =>
-        TryServeLeadingLocal(node, out T value) ? new ValueTask<T>(value) : GetThroughFlight(node, default(NodeOwnLoader<T>), cancellationToken);
+        TryServeLeadingLocal(node, default(NodeOwnLoader<T>), out T value) ? new ValueTask<T>(value) : GetThroughFlight(node, default(NodeOwnLoader<T>), cancellationToken);
 
     /// <summary>Serves the node from a leading local tier when it is there and fresh (back-filling earlier ones); synchronous, no allocation.</summary>
-    private bool TryServeLeadingLocal(CacheNode<T> node, out T value)
+    /// <remarks><paramref name="loader"/> loads an eager refresh the hit may start (created only then).</remarks>
+    private bool TryServeLeadingLocal<TLoader>(CacheNode<T> node, TLoader loader, out T value)
+        where TLoader : struct, INodeLoaderSource<T>
     {
         // A namespaced node needs its namespace's version; without a cached one the read goes the slow way to fetch it.
         string? ns = _leadingLocal > 0 ? node.Namespace() : null;
         string? nsVersion = null;
         if (_leadingLocal > 0 && (ns is null || _client.Namespaces.TryGetCached(ns, out nsVersion)))
         {
-            return TryLeadingLocal(node, nsVersion, out value);
+            return TryLeadingLocal(node, nsVersion, loader, out value);
         }
 
         value = default!;
@@ -442,7 +444,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
             _flights.Remove(flight);
             if (refreshDue)
             {
-                StartRefresh(node, nsVersion, hit);
+                StartRefresh(node, nsVersion, hit, loader);
             }
         }
     }
@@ -465,9 +467,10 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
     /// <summary>
     /// Eager refresh: reloads the node in the background unless a load of its key is running already (a caller's, or an
     /// earlier refresh's). The refresh leads a flight like any load, so a read that misses meanwhile joins it; with
-    /// fail-safe, <paramref name="current"/> is what such a read gets if the reload fails.
+    /// fail-safe, <paramref name="current"/> is what such a read gets if the reload fails. It loads as the read that found
+    /// the value would have: with <paramref name="loader"/>, or the node's own <see cref="CacheNode{T}.LoadAsync"/> when null.
     /// </summary>
-    private void StartRefresh(CacheNode<T> node, string? nsVersion, T current)
+    private void StartRefresh(CacheNode<T> node, string? nsVersion, T current, NodeLoader<T>? loader)
     {
         string key;
         try
@@ -488,14 +491,14 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
         }
 
         _counters.EagerRefreshes.Increment();
-        _ = Task.Run(() => RefreshAsync(node, nsVersion, flight, current));
+        _ = Task.Run(() => RefreshAsync(node, nsVersion, flight, current, loader));
     }
 
-    private async Task RefreshAsync(CacheNode<T> node, string? nsVersion, Flight<T> flight, T current)
+    private async Task RefreshAsync(CacheNode<T> node, string? nsVersion, Flight<T> flight, T current, NodeLoader<T>? loader)
     {
         try
         {
-            await LoadAndWriteAsync(node, nsVersion, null, flight, hasStale: _failSafe is not null, current, flight.Token).ConfigureAwait(false);
+            await LoadAndWriteAsync(node, nsVersion, loader, flight, hasStale: _failSafe is not null, current, flight.Token).ConfigureAwait(false);
         }
         catch (Exception e)
         {
