@@ -456,6 +456,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
     private bool RefreshDue(object? stored) =>
         _eagerRefresh is not null && stored is StampedValue entry
         && !Local.CoarseExpiry.IsFresh(entry.CoarseRefreshAfter)
+        && !entry.RefreshClaimed
         && entry.RefreshAfterUtcTicks <= Time.GetUtcNow().UtcTicks
         && entry.TryClaimRefresh();
 

@@ -35,4 +35,7 @@ internal sealed class StampedValue(
     /// refresh runs (or after it failed) do not each try again; a failed refresh is retried when the value expires.
     /// </summary>
     public bool TryClaimRefresh() => Interlocked.Exchange(ref _refreshClaimed, 1) == 0;
+
+    /// <summary>Whether this value's eager refresh was claimed (a plain read, so hits after the claim write nothing).</summary>
+    public bool RefreshClaimed => Volatile.Read(ref _refreshClaimed) != 0;
 }
