@@ -444,7 +444,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
             _flights.Remove(flight);
             if (refreshDue)
             {
-                StartRefresh(node, nsVersion, hit, loader);
+                StartRefresh(node, nsVersion, hit, loader, key);
             }
         }
     }
@@ -470,13 +470,14 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
     /// earlier refresh's). The refresh leads a flight like any load, so a read that misses meanwhile joins it; with
     /// fail-safe, <paramref name="current"/> is what such a read gets if the reload fails. It loads as the read that found
     /// the value would have: with <paramref name="loader"/>, or the node's own <see cref="CacheNode{T}.LoadAsync"/> when null.
+    /// <paramref name="fullKey"/> is the node's full key when the caller has it.
     /// </summary>
-    private void StartRefresh(CacheNode<T> node, string? nsVersion, T current, NodeLoader<T>? loader)
+    private void StartRefresh(CacheNode<T> node, string? nsVersion, T current, NodeLoader<T>? loader, string? fullKey = null)
     {
         string key;
         try
         {
-            key = FullKey(node, nsVersion is null ? null : node.Namespace(), nsVersion);
+            key = fullKey ?? FullKey(node, nsVersion is null ? null : node.Namespace(), nsVersion); // a hit by node has not built it
         }
         catch (Exception e)
         {
