@@ -462,8 +462,11 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
 
     /// <summary>Whether a value a remote tier holds fresh, written at <paramref name="writtenAt"/>, is due for an eager refresh.</summary>
     private bool RefreshDue(Tier tier, DateTimeOffset writtenAt) =>
-        _eagerRefresh is { } share && tier.Ttl is { } ttl
-        && writtenAt + TimeSpan.FromTicks((long)(ttl.Ticks * share)) <= Time.GetUtcNow();
+        RefreshAfter(tier) is { } after && writtenAt + after <= Time.GetUtcNow();
+
+    /// <summary>How long after a write to <paramref name="tier"/> a hit there starts an eager refresh; null when it never does.</summary>
+    private TimeSpan? RefreshAfter(Tier tier) =>
+        _eagerRefresh is { } share && tier.Ttl is { } ttl ? TimeSpan.FromTicks((long)(ttl.Ticks * share)) : null;
 
     /// <summary>
     /// Eager refresh: reloads the node in the background unless a load of its key is running already (a caller's, or an
@@ -679,7 +682,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
             return;
         }
 
-        TimeSpan? refreshAfter = _eagerRefresh is { } share && tier.Ttl is { } refreshed ? TimeSpan.FromTicks((long)(refreshed.Ticks * share)) : null;
+        TimeSpan? refreshAfter = RefreshAfter(tier);
         long coarseFreshUntil = Local.CoarseExpiry.For(Time, tier.Ttl); // before the precise clock: see CoarseExpiry
         long coarseRefreshAfter = refreshAfter is null ? long.MaxValue : Local.CoarseExpiry.For(Time, refreshAfter);
         long now = Time.GetUtcNow().UtcTicks;
