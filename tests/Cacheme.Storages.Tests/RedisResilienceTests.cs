@@ -10,13 +10,19 @@ namespace CachemeNet.Storages.Tests;
 /// <summary>Fail-safe, outages, namespaces, backplane and distributed singleflight against real Redis servers.</summary>
 public sealed class RedisResilienceTests
 {
-    private static string HostPort => TestServers.Redis["redis://".Length..];
+    internal static string HostPort => TestServers.Redis["redis://".Length..];
 
     internal static string Prefix() => "res-" + Guid.NewGuid().ToString("N")[..8];
 
-    internal static async Task<CachemeClient> ClientAsync(string prefix, string redisUrl, TierResilienceOptions? resilience = null)
+    internal static async Task<CachemeClient> ClientAsync(string prefix, string redisUrl, TierResilienceOptions? resilience = null, TimeProvider? clock = null)
     {
-        var client = new CachemeClient(new CachemeOptions { Prefix = prefix, NamespaceCacheDuration = TimeSpan.FromMinutes(10), TierResilience = resilience ?? TestServers.PatientResilience() });
+        var client = new CachemeClient(new CachemeOptions
+        {
+            Prefix = prefix,
+            NamespaceCacheDuration = TimeSpan.FromMinutes(10),
+            TierResilience = resilience ?? TestServers.PatientResilience(),
+            TimeProvider = clock ?? TimeProvider.System,
+        });
         await client.RegisterStorageAsync("local", new Storage("local://lru", size: 1000));
         await client.RegisterStorageAsync("redis", new Storage(redisUrl));
         return client;
