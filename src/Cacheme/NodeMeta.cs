@@ -52,9 +52,9 @@ public sealed class NodeMeta
     /// being refreshed before it expires instead of making a caller wait for the loader at expiry. The read is served
     /// the value it found at once. At most one reload of a key runs at a time (a read that misses meanwhile joins it, as
     /// it would join any load); it writes every tier, as a load after a miss does. A reload that fails is counted and
-    /// logged, and the value found stays until its TTL. Checked on hits in a local tier (through
-    /// <see cref="CachemeClient.GetAsync{T}(CacheNode{T}, CancellationToken)"/> and <c>GetAllAsync</c>) and in a remote
-    /// tier (through <c>GetAsync</c>); tiers without a TTL never ask for one. Counted in
+    /// logged, and the value found stays until its TTL. Checked on hits in local and remote tiers, through
+    /// <see cref="CachemeClient.GetAsync{T}(CacheNode{T}, CancellationToken)"/> and <c>GetAllAsync</c> (not
+    /// <c>TryGetLocal</c>); tiers without a TTL never ask for one. Counted in
     /// <see cref="NodeStats.EagerRefreshCount"/>. <see langword="null"/> (the default) turns it off; a value outside
     /// (0, 1) makes the node's first read throw <see cref="ArgumentOutOfRangeException"/>.
     /// </summary>

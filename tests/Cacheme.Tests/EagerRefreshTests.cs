@@ -168,6 +168,25 @@ public sealed class EagerRefreshTests
     }
 
     [Fact]
+    public async Task Batched_remote_hits_past_the_refresh_point_start_one_reload_per_key()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        ItemNode[] nodes = [new("1", chain.Source, Meta()), new("2", chain.Source, Meta()), new("3", chain.Source, Meta())];
+        await chain.Client.GetAllAsync(nodes[..2]);
+        chain.Time.Advance(TimeSpan.FromSeconds(29));
+        await chain.Client.GetAllAsync(nodes[2..]); // written 29 s after the others: not yet due when they are
+        chain.Source.Suffix = "-v2";
+        chain.Time.Advance(TimeSpan.FromSeconds(2)); // 1 and 2: local copies expired, remote ones past their refresh point (30 s); 3: not due
+
+        Assert.Equal(["value:1", "value:2", "value:3"], await chain.Client.GetAllAsync(nodes));
+        await Poll.UntilAsync(() => chain.Source.Total == 5 && chain.Client.Runtime(nodes[0]).InFlightCount == 0, "both reloads");
+        Assert.Equal((2, 2, 1), (chain.Source.Calls("1"), chain.Source.Calls("2"), chain.Source.Calls("3")));
+        Assert.Equal(2, chain.Client.Stats<ItemNode>().EagerRefreshCount);
+        Assert.Equal(["value:1-v2", "value:2-v2", "value:3"], await chain.Client.GetAllAsync(nodes));
+        Assert.Equal("value:1-v2", RemoteValue(chain));
+    }
+
+    [Fact]
     public async Task A_read_with_its_own_loader_is_refreshed_with_that_loader_not_the_nodes()
     {
         // As [Memoize] reads: the method is the loader, the node's own LoadAsync is not what the key caches.

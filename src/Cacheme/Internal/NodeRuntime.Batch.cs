@@ -152,9 +152,11 @@ internal sealed partial class NodeRuntime<T>
                     T value = default!;
                     Freshness freshness = Freshness.Missing;
                     byte[]? bytes = null;
+                    object? stored = null;
+                    DateTimeOffset writtenAt = default;
                     if (tier.Local is { } local)
                     {
-                        if (local.TryGet(group.Node, out object? stored))
+                        if (local.TryGet(group.Node, out stored))
                         {
                             freshness = ReadLocal(stored, group.NamespaceVersion, out value);
                         }
@@ -162,12 +164,13 @@ internal sealed partial class NodeRuntime<T>
                     else if (found![k] is { } remote)
                     {
                         bytes = remote;
-                        freshness = ReadRemote(tier, group.Flight!.Key, bytes, out value);
+                        freshness = ReadRemote(tier, group.Flight!.Key, bytes, out value, out writtenAt);
                     }
 
                     if (freshness == Freshness.Fresh)
                     {
                         group.Hit(i, value, _failSafe is null ? bytes : null);
+                        group.RefreshDue = _eagerRefresh is not null && (tier.Local is not null ? RefreshDue(stored) : RefreshDue(tier, writtenAt));
                         hits.Add(group);
                         continue;
                     }
@@ -254,6 +257,15 @@ internal sealed partial class NodeRuntime<T>
             foreach (KeyGroup group in led)
             {
                 _flights.Remove(group.Flight!);
+            }
+
+            // Started once the batch's flights have left the table, so each refresh leads its own.
+            foreach (KeyGroup group in led)
+            {
+                if (group.RefreshDue && group.Flight!.Task.IsCompletedSuccessfully)
+                {
+                    StartRefresh(group.Node, group.NamespaceVersion, group.Value, null, group.Flight.Key);
+                }
             }
         }
     }
@@ -439,6 +451,9 @@ internal sealed partial class NodeRuntime<T>
         public T Value { get; private set; } = default!;
 
         public byte[]? Bytes { get; set; }
+
+        /// <summary>Whether the fresh value that served the group is past its eager refresh point (and this batch claimed the refresh).</summary>
+        public bool RefreshDue { get; set; }
 
         public void SetStale(T value)
         {
