@@ -41,8 +41,9 @@ public sealed class NodeMeta
     /// <summary>
     /// Distributed singleflight: when set, a process that misses every tier takes a lease of this length on the key in the
     /// shared (first remote) tier before loading, so across processes only one loads it; the others poll the shared tier for
-    /// the value and take over if the lease expires (its holder died). Needs a shared tier implementing
-    /// <see cref="IRemoteLockStorage"/> (Redis); ignored otherwise.
+    /// the value and take over if the lease expires (its holder died). An eager refresh (<see cref="EagerRefresh"/>) takes
+    /// the lease too, trying it once: when another process holds it, the refresh is skipped. Needs a shared tier
+    /// implementing <see cref="IRemoteLockStorage"/> (Redis); ignored otherwise.
     /// </summary>
     public TimeSpan? DistributedLoadLease { get; init; }
 

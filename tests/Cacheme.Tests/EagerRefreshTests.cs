@@ -8,11 +8,12 @@ public sealed class EagerRefreshTests
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
     /// <summary>Local TTL 10 s, remote 60 s: a local value is due for refresh after 5 s, a remote one after 30 s.</summary>
-    private static NodeMeta Meta(double? eager = 0.5, TimeSpan? failSafe = null) => new()
+    private static NodeMeta Meta(double? eager = 0.5, TimeSpan? failSafe = null, TimeSpan? lease = null) => new()
     {
         Caches = [new Cache("local", TimeSpan.FromSeconds(10)), new Cache("remote", TimeSpan.FromSeconds(60))],
         EagerRefresh = eager,
         FailSafe = failSafe,
+        DistributedLoadLease = lease,
     };
 
     [Fact]
@@ -184,6 +185,41 @@ public sealed class EagerRefreshTests
         Assert.Equal(2, chain.Client.Stats<ItemNode>().EagerRefreshCount);
         Assert.Equal(["value:1-v2", "value:2-v2", "value:3"], await chain.Client.GetAllAsync(nodes));
         Assert.Equal("value:1-v2", RemoteValue(chain));
+    }
+
+    [Fact]
+    public async Task With_a_distributed_load_lease_a_refresh_holds_the_lease_while_it_reloads_and_releases_it()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        var node = new ItemNode("1", chain.Source, Meta(lease: TimeSpan.FromMinutes(1)));
+        await chain.Client.GetAsync(node);
+        TaskCompletionSource gate = chain.GateSource();
+        chain.Time.Advance(TimeSpan.FromSeconds(6));
+
+        Assert.Equal("value:1", await chain.Client.GetAsync(node));
+        await Poll.UntilAsync(() => chain.Source.Total == 2, "the background reload starting");
+        Assert.Null(await chain.Remote.TryLockAsync("cacheme:item:1:v1:lock", TimeSpan.FromMinutes(1), CancellationToken.None)); // another process would wait
+
+        gate.SetResult();
+        await Poll.UntilAsync(() => chain.Client.Runtime(node).InFlightCount == 0, "the reload ending");
+        Assert.NotNull(await chain.Remote.TryLockAsync("cacheme:item:1:v1:lock", TimeSpan.FromMinutes(1), CancellationToken.None));
+        Assert.Equal(1, chain.Client.Stats<ItemNode>().EagerRefreshCount);
+    }
+
+    [Fact]
+    public async Task With_a_distributed_load_lease_held_by_another_process_a_hit_does_not_reload()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        var node = new ItemNode("1", chain.Source, Meta(lease: TimeSpan.FromMinutes(1)));
+        await chain.Client.GetAsync(node);
+        Assert.NotNull(await chain.Remote.TryLockAsync("cacheme:item:1:v1:lock", TimeSpan.FromMinutes(1), CancellationToken.None)); // another process loads the key
+        chain.Time.Advance(TimeSpan.FromSeconds(6));
+
+        Assert.Equal("value:1", await chain.Client.GetAsync(node)); // past the refresh point: tries the lease, which is taken
+        await Poll.UntilAsync(() => chain.Client.Runtime(node).InFlightCount == 0, "the refresh attempt ending");
+        Assert.Equal("value:1", await chain.Client.GetAsync(node));
+        Assert.Equal(1, chain.Source.Total);
+        Assert.Equal((0, 3L), (chain.Client.Stats<ItemNode>().EagerRefreshCount, chain.Client.Stats<ItemNode>().RequestCount));
     }
 
     [Fact]

@@ -495,14 +495,37 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
             return;
         }
 
-        _counters.EagerRefreshes.Increment();
         _ = Task.Run(() => RefreshAsync(node, nsVersion, flight, current, loader));
     }
 
+    /// <summary>
+    /// The reload behind an eager refresh. With a distributed load lease it first tries the lease once: when another
+    /// process holds it, that process is loading the key and will write the shared tier, so this one does not reload
+    /// (the flight ends with <paramref name="current"/>).
+    /// </summary>
     private async Task RefreshAsync(CacheNode<T> node, string? nsVersion, Flight<T> flight, T current, NodeLoader<T>? loader)
     {
+        string? lease = null;
         try
         {
+            if (_loadLease is { } leaseLength)
+            {
+                try
+                {
+                    lease = await _tiers[_sharedTierIndex].Lock!.TryLockAsync(flight.Key + ":lock", leaseLength, flight.Token).ConfigureAwait(false);
+                    if (lease is null)
+                    {
+                        flight.SetResult(current);
+                        return;
+                    }
+                }
+                catch (Exception e) when (IsTierFailure(e, flight.Token))
+                {
+                    Log.LoadLockFailed(Logger, flight.Key, e); // a tier outage: reload without the lease
+                }
+            }
+
+            _counters.EagerRefreshes.Increment();
             await LoadAndWriteAsync(node, nsVersion, loader, flight, hasStale: _failSafe is not null, current, flight.Token).ConfigureAwait(false);
         }
         catch (Exception e)
@@ -514,6 +537,10 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
         finally
         {
             _flights.Remove(flight);
+            if (lease is not null)
+            {
+                await ReleaseLoadLeaseAsync(flight.Key, lease).ConfigureAwait(false);
+            }
         }
     }
 
