@@ -7,6 +7,9 @@ public sealed class EagerRefreshTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
+    /// <summary>Node 1's distributed load lease in the remote tier.</summary>
+    private const string LockKey = "cacheme:item:1:v1:lock";
+
     /// <summary>Local TTL 10 s, remote 60 s: a local value is due for refresh after 5 s, a remote one after 30 s.</summary>
     private static NodeMeta Meta(double? eager = 0.5, TimeSpan? failSafe = null, TimeSpan? lease = null) => new()
     {
@@ -198,11 +201,11 @@ public sealed class EagerRefreshTests
 
         Assert.Equal("value:1", await chain.Client.GetAsync(node));
         await Poll.UntilAsync(() => chain.Source.Total == 2, "the background reload starting");
-        Assert.Null(await chain.Remote.TryLockAsync("cacheme:item:1:v1:lock", TimeSpan.FromMinutes(1), CancellationToken.None)); // another process would wait
+        Assert.Null(await chain.Remote.TryLockAsync(LockKey, TimeSpan.FromMinutes(1), CancellationToken.None)); // another process would wait
 
         gate.SetResult();
         await Poll.UntilAsync(() => chain.Client.Runtime(node).InFlightCount == 0, "the reload ending");
-        Assert.NotNull(await chain.Remote.TryLockAsync("cacheme:item:1:v1:lock", TimeSpan.FromMinutes(1), CancellationToken.None));
+        Assert.NotNull(await chain.Remote.TryLockAsync(LockKey, TimeSpan.FromMinutes(1), CancellationToken.None));
         Assert.Equal(1, chain.Client.Stats<ItemNode>().EagerRefreshCount);
     }
 
@@ -212,7 +215,7 @@ public sealed class EagerRefreshTests
         await using var chain = await TestChain.CreateAsync();
         var node = new ItemNode("1", chain.Source, Meta(lease: TimeSpan.FromMinutes(1)));
         await chain.Client.GetAsync(node);
-        Assert.NotNull(await chain.Remote.TryLockAsync("cacheme:item:1:v1:lock", TimeSpan.FromMinutes(1), CancellationToken.None)); // another process loads the key
+        Assert.NotNull(await chain.Remote.TryLockAsync(LockKey, TimeSpan.FromMinutes(1), CancellationToken.None)); // another process loads the key
         chain.Time.Advance(TimeSpan.FromSeconds(6));
 
         Assert.Equal("value:1", await chain.Client.GetAsync(node)); // past the refresh point: tries the lease, which is taken
