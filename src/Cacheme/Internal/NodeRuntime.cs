@@ -510,18 +510,11 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
         {
             if (_loadLease is { } leaseLength)
             {
-                try
+                (bool heldElsewhere, lease) = await TryLoadLeaseAsync(flight.Key, leaseLength, flight.Token).ConfigureAwait(false);
+                if (heldElsewhere)
                 {
-                    lease = await _tiers[_sharedTierIndex].Lock!.TryLockAsync(flight.Key + ":lock", leaseLength, flight.Token).ConfigureAwait(false);
-                    if (lease is null)
-                    {
-                        flight.SetResult(current);
-                        return;
-                    }
-                }
-                catch (Exception e) when (IsTierFailure(e, flight.Token))
-                {
-                    Log.LoadLockFailed(Logger, flight.Key, e); // a tier outage: reload without the lease
+                    flight.SetResult(current);
+                    return;
                 }
             }
 
@@ -597,21 +590,10 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
     private async Task<(bool Acquired, string? Lease, T Value, byte[]? Bytes)> AcquireLoadLeaseAsync(string key, TimeSpan leaseLength, CancellationToken token)
     {
         Tier shared = _tiers[_sharedTierIndex];
-        string lockKey = key + ":lock";
         while (true)
         {
-            string? lease;
-            try
-            {
-                lease = await shared.Lock!.TryLockAsync(lockKey, leaseLength, token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (IsTierFailure(e, token))
-            {
-                Log.LoadLockFailed(Logger, key, e);
-                return (true, null, default!, null);
-            }
-
-            if (lease is not null)
+            (bool heldElsewhere, string? lease) = await TryLoadLeaseAsync(key, leaseLength, token).ConfigureAwait(false);
+            if (!heldElsewhere)
             {
                 return (true, lease, default!, null);
             }
@@ -626,6 +608,25 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
                     return (false, null, value, bytes);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// One try at the distributed load lease on <paramref name="key"/>: the lease when taken; held elsewhere when another
+    /// process has it; neither when the shared tier fails (logged), and the caller then loads without it, since a tier
+    /// outage never fails a read.
+    /// </summary>
+    private async Task<(bool HeldElsewhere, string? Lease)> TryLoadLeaseAsync(string key, TimeSpan leaseLength, CancellationToken token)
+    {
+        try
+        {
+            string? lease = await _tiers[_sharedTierIndex].Lock!.TryLockAsync(key + ":lock", leaseLength, token).ConfigureAwait(false);
+            return (lease is null, lease);
+        }
+        catch (Exception e) when (IsTierFailure(e, token))
+        {
+            Log.LoadLockFailed(Logger, key, e);
+            return (false, null);
         }
     }
 
