@@ -134,6 +134,55 @@ public sealed class RedisResilienceTests
     }
 
     [Fact]
+    public async Task An_eager_refresh_in_one_instance_holds_the_redis_lease_so_another_instance_does_not_reload()
+    {
+        string prefix = Prefix();
+        var meta = new NodeMeta
+        {
+            Caches = [new Cache("redis", TimeSpan.FromMinutes(1))],
+            EagerRefresh = 0.5,
+            DistributedLoadLease = TimeSpan.FromMinutes(1),
+        };
+        // Both instances' clocks jump past the refresh point (30 s) together; Redis's own TTL (real time) is far off.
+        var clockA = new JumpingClock();
+        var clockB = new JumpingClock();
+        await using CachemeClient a = await ClientAsync(prefix, TestServers.Redis, clock: clockA);
+        await using CachemeClient b = await ClientAsync(prefix, TestServers.Redis, clock: clockB);
+        using ConnectionMultiplexer raw = await ConnectionMultiplexer.ConnectAsync(HostPort);
+        int loads = 0;
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        async ValueTask<string> Load(CancellationToken ct)
+        {
+            int n = Interlocked.Increment(ref loads);
+            if (n > 1)
+            {
+                await gate.Task.WaitAsync(ct);
+            }
+
+            return $"v{n}";
+        }
+
+        NodeDefinition<string> ofA = a.BuildNode<string>("n", meta);
+        NodeDefinition<string> ofB = b.BuildNode<string>("n", meta);
+        Assert.Equal("v1", await a.GetAsync(ofA.Create("k", Load)));
+        await TestServers.EventuallyAsync(async () => await raw.GetDatabase().KeyExistsAsync($"{prefix}:k:v1"), "the write-back lands in Redis");
+        clockA.Jump(TimeSpan.FromSeconds(31));
+        clockB.Jump(TimeSpan.FromSeconds(31));
+
+        // Due: a's read starts the reload, which takes the lease and waits at the gate. (A read right after the first load
+        // can still find that load's flight settling, so the reads repeat until one reaches Redis; none waits for the reload.)
+        await TestServers.EventuallyAsync(async () => await a.GetAsync(ofA.Create("k", Load)) == "v1" && Volatile.Read(ref loads) == 2, "a's reload starting");
+        Assert.True(await raw.GetDatabase().KeyExistsAsync($"{prefix}:k:v1:lock"));
+        Assert.Equal("v1", await b.GetAsync(ofB.Create("k", Load))); // due too, but the lease is a's
+
+        gate.SetResult();
+        await TestServers.EventuallyAsync(async () => await b.GetAsync(ofB.Create("k", Load)) == "v2", "a's reload reaches b through Redis");
+        await TestServers.EventuallyAsync(async () => !await raw.GetDatabase().KeyExistsAsync($"{prefix}:k:v1:lock"), "a releasing the lease after its write");
+        Assert.Equal(2, Volatile.Read(ref loads));
+        Assert.Equal((1, 0L), (a.Stats(ofA).EagerRefreshCount, b.Stats(ofB).EagerRefreshCount));
+    }
+
+    [Fact]
     public async Task Redis_killed_and_restarted_during_concurrent_reads_surfaces_no_errors_and_comes_back()
     {
         await using var server = await OwnRedis.StartAsync();

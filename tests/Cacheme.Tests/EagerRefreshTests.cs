@@ -92,6 +92,37 @@ public sealed class EagerRefreshTests
     }
 
     [Fact]
+    public async Task Without_a_local_tier_reads_while_a_reload_runs_get_the_current_value_at_once_until_it_expires()
+    {
+        // Every read of a remote-only chain reaches the key's flight: it must not wait for the reload while the value it
+        // replaces is fresh.
+        await using var chain = await TestChain.CreateAsync();
+        var node = new ItemNode("1", chain.Source, new NodeMeta { Caches = [new Cache("remote", TimeSpan.FromSeconds(60))], EagerRefresh = 0.5 });
+        await chain.Client.GetAsync(node);
+        TaskCompletionSource gate = chain.GateSource();
+        chain.Source.Suffix = "-v2";
+        chain.Time.Advance(TimeSpan.FromSeconds(31));
+        Assert.Equal("value:1", await chain.Client.GetAsync(node)); // starts the reload
+        await Poll.UntilAsync(() => chain.Source.Total == 2, "the background reload starting");
+
+        using var cancel = new CancellationTokenSource();
+        ValueTask<string> plain = chain.Client.GetAsync(node);
+        ValueTask<string> withToken = chain.Client.GetAsync(node, cancel.Token);
+        Task<IReadOnlyList<string>> batched = chain.Client.GetAllAsync([node]).AsTask();
+        Assert.True(plain.IsCompletedSuccessfully && withToken.IsCompletedSuccessfully, "a read must not wait for the reload");
+        Assert.Equal(("value:1", "value:1"), (await plain, await withToken));
+        Assert.Equal(["value:1"], await batched.WaitAsync(Deadline));
+
+        chain.Time.Advance(TimeSpan.FromSeconds(30)); // written 61 s ago: no longer fresh, so a read waits for the reload
+        Task<string> late = chain.Client.GetAsync(node).AsTask();
+        Assert.False(late.IsCompleted);
+        gate.SetResult();
+        Assert.Equal("value:1-v2", await late.WaitAsync(Deadline));
+        NodeStats stats = chain.Client.Stats<ItemNode>();
+        Assert.Equal((2, 1L, 6L, 5L), (chain.Source.Total, stats.EagerRefreshCount, stats.RequestCount, stats.HitCount));
+    }
+
+    [Fact]
     public async Task A_read_that_misses_while_a_reload_runs_joins_it()
     {
         await using var chain = await TestChain.CreateAsync();

@@ -43,6 +43,25 @@ public sealed class SingleFlightTests
     }
 
     [Fact]
+    public async Task While_a_flight_stands_on_a_fresh_value_callers_get_that_value_instead_of_a_seat_until_it_expires()
+    {
+        var time = new ManualTimeProvider();
+        var flights = new SingleFlight<string>(time: time);
+        Flight<string> refresh = flights.JoinOrLead("k", out _);
+        refresh.Stand("current", (time.GetUtcNow() + TimeSpan.FromSeconds(10)).UtcTicks);
+
+        Flight<string> served = flights.JoinOrLead("k", node: null, nodeHash: 0, defer: true, out bool leads, out bool deferred);
+        Assert.NotSame(refresh, served);
+        Assert.Equal((false, false), (leads, deferred));
+        Assert.True(served.Task.IsCompletedSuccessfully);
+        Assert.Equal("current", await served.Task);
+
+        time.Advance(TimeSpan.FromSeconds(10)); // the value stops being fresh: callers wait for the flight itself
+        Assert.Same(refresh, flights.JoinOrLead("k", out bool late));
+        Assert.False(late);
+    }
+
+    [Fact]
     public async Task An_abandoned_flight_is_not_joined_by_node()
     {
         var flights = new SingleFlight<string>();

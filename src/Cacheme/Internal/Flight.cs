@@ -54,6 +54,26 @@ internal sealed class Flight<T>(string key, Action<Flight<T>, int, bool>? countD
     /// <summary>The tier that served the value, or -1 when the loader produced it.</summary>
     public int HitTier { get; set; } = -1;
 
+    private Flight<T>? _standing;
+
+    /// <summary>
+    /// For an eager refresh's flight: a settled flight holding the value the refresh started from, which
+    /// <see cref="SingleFlight{T}.JoinOrLead(string, object?, int, bool, out bool, out bool)"/> hands to callers instead
+    /// of this one while that value is fresh (<see cref="StandsUntilUtcTicks"/>), so a read does not wait for the reload.
+    /// </summary>
+    public Flight<T>? Standing => Volatile.Read(ref _standing);
+
+    /// <summary>For a <see cref="Standing"/> flight: until when (UTC ticks) its value is fresh.</summary>
+    public long StandsUntilUtcTicks { get; private init; }
+
+    /// <summary>Gives this flight a <see cref="Standing"/> value, fresh until <paramref name="freshUntilUtcTicks"/>.</summary>
+    public void Stand(T current, long freshUntilUtcTicks)
+    {
+        var standing = new Flight<T>(Key) { StandsUntilUtcTicks = freshUntilUtcTicks };
+        standing.SetResult(current);
+        Volatile.Write(ref _standing, standing);
+    }
+
     /// <summary>
     /// Takes a seat for one more waiter; false when the flight was abandoned. With <paramref name="defer"/>, the joiner
     /// also hands its statistics to the flight when it can (<paramref name="deferred"/>): when the flight settles, before

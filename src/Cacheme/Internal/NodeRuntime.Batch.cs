@@ -120,7 +120,7 @@ internal sealed partial class NodeRuntime<T>
                 _counters.TierHit(i);
                 if (_eagerRefresh is not null && RefreshDue(stored))
                 {
-                    StartRefresh(node, nsVersion, value, loader.Create());
+                    StartRefresh(node, nsVersion, value, ((StampedValue)stored!).FreshUntilUtcTicks, loader.Create());
                 }
 
                 return true;
@@ -170,7 +170,11 @@ internal sealed partial class NodeRuntime<T>
                     if (freshness == Freshness.Fresh)
                     {
                         group.Hit(i, value, _failSafe is null ? bytes : null);
-                        group.RefreshDue = _eagerRefresh is not null && (tier.Local is not null ? RefreshDue(stored) : RefreshDue(tier, writtenAt));
+                        if (_eagerRefresh is not null && (tier.Local is not null ? RefreshDue(stored) : RefreshDue(tier, writtenAt)))
+                        {
+                            group.RefreshDueFreshUntil = FreshUntil(tier, stored, writtenAt);
+                        }
+
                         hits.Add(group);
                         continue;
                     }
@@ -262,9 +266,9 @@ internal sealed partial class NodeRuntime<T>
             // Started once the batch's flights have left the table, so each refresh leads its own.
             foreach (KeyGroup group in led)
             {
-                if (group.RefreshDue && group.Flight!.Task.IsCompletedSuccessfully)
+                if (group.RefreshDueFreshUntil is { } freshUntil && group.Flight!.Task.IsCompletedSuccessfully)
                 {
-                    StartRefresh(group.Node, group.NamespaceVersion, group.Value, null, group.Flight.Key);
+                    StartRefresh(group.Node, group.NamespaceVersion, group.Value, freshUntil, null, group.Flight.Key);
                 }
             }
         }
@@ -452,8 +456,11 @@ internal sealed partial class NodeRuntime<T>
 
         public byte[]? Bytes { get; set; }
 
-        /// <summary>Whether the fresh value that served the group is past its eager refresh point (and this batch claimed the refresh).</summary>
-        public bool RefreshDue { get; set; }
+        /// <summary>
+        /// Set when the fresh value that served the group is past its eager refresh point (and this batch claimed the
+        /// refresh): until when (UTC ticks) that value is fresh.
+        /// </summary>
+        public long? RefreshDueFreshUntil { get; set; }
 
         public void SetStale(T value)
         {

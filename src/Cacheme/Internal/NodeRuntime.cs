@@ -47,7 +47,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
     {
         _client = client;
         _tiers = tiers;
-        _flights = new SingleFlight<T>(CountDeferred);
+        _flights = new SingleFlight<T>(CountDeferred, client.TimeProvider);
         _leadingLocal = Array.FindIndex(tiers, t => t.Local is null) is int firstRemote and >= 0 ? firstRemote : tiers.Length;
         _firstLocal = _leadingLocal > 0 ? tiers[0].Local as LocalCacheStorage : null;
         _sharedTier = Array.Find(tiers, t => t.Remote is not null)?.Remote;
@@ -366,6 +366,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
         bool hasStale = false;
         T stale = default!;
         bool refreshDue = false;
+        long hitFreshUntil = 0;
         T hit = default!;
         try
         {
@@ -399,6 +400,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
                 {
                     // Started once this flight has left the table, so the refresh leads its own.
                     refreshDue = tier.Local is not null ? RefreshDue(stored) : RefreshDue(tier, writtenAt);
+                    hitFreshUntil = refreshDue ? FreshUntil(tier, stored, writtenAt) : 0;
                     hit = found;
                     await CompleteHitAsync(node, nsVersion, flight, i, found, bytes, token).ConfigureAwait(false);
                     return;
@@ -444,7 +446,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
             _flights.Remove(flight);
             if (refreshDue)
             {
-                StartRefresh(node, nsVersion, hit, loader, key);
+                StartRefresh(node, nsVersion, hit, hitFreshUntil, loader, key);
             }
         }
     }
@@ -464,6 +466,14 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
     private bool RefreshDue(Tier tier, DateTimeOffset writtenAt) =>
         RefreshAfter(tier) is { } after && writtenAt + after <= Time.GetUtcNow();
 
+    /// <summary>
+    /// Until when (UTC ticks) a value <paramref name="tier"/> holds fresh stays so: the stamp of a local entry
+    /// (<paramref name="stored"/>), or a remote value's write time (<paramref name="writtenAt"/>) plus the tier's TTL. Only
+    /// for a value due for an eager refresh, which has a stamp (local) or a TTL (remote).
+    /// </summary>
+    private static long FreshUntil(Tier tier, object? stored, DateTimeOffset writtenAt) =>
+        tier.Local is not null ? ((StampedValue)stored!).FreshUntilUtcTicks : (writtenAt + tier.Ttl!.Value).UtcTicks;
+
     /// <summary>How long after a write to <paramref name="tier"/> a hit there starts an eager refresh; null when it never does.</summary>
     private TimeSpan? RefreshAfter(Tier tier) =>
         _eagerRefresh is { } share && tier.Ttl is { } ttl ? TimeSpan.FromTicks((long)(ttl.Ticks * share)) : null;
@@ -471,11 +481,14 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
     /// <summary>
     /// Eager refresh: reloads the node in the background unless a load of its key is running already (a caller's, or an
     /// earlier refresh's). The refresh leads a flight like any load, so a read that misses meanwhile joins it; with
-    /// fail-safe, <paramref name="current"/> is what such a read gets if the reload fails. It loads as the read that found
-    /// the value would have: with <paramref name="loader"/>, or the node's own <see cref="CacheNode{T}.LoadAsync"/> when null.
+    /// fail-safe, <paramref name="current"/> is what such a read gets if the reload fails. Until
+    /// <paramref name="freshUntilUtcTicks"/>, when <paramref name="current"/> stops being fresh, a read that reaches the
+    /// flight gets <paramref name="current"/> at once instead of waiting for the reload (<see cref="Flight{T}.Standing"/>):
+    /// a chain without a local tier in front reaches the flight on every read. It loads as the read that found the value
+    /// would have: with <paramref name="loader"/>, or the node's own <see cref="CacheNode{T}.LoadAsync"/> when null.
     /// <paramref name="fullKey"/> is the node's full key when the caller has it.
     /// </summary>
-    private void StartRefresh(CacheNode<T> node, string? nsVersion, T current, NodeLoader<T>? loader, string? fullKey = null)
+    private void StartRefresh(CacheNode<T> node, string? nsVersion, T current, long freshUntilUtcTicks, NodeLoader<T>? loader, string? fullKey = null)
     {
         string key;
         try
@@ -495,6 +508,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
             return;
         }
 
+        flight.Stand(current, freshUntilUtcTicks);
         _ = Task.Run(() => RefreshAsync(node, nsVersion, flight, current, loader));
     }
 

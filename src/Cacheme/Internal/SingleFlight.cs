@@ -7,8 +7,11 @@ namespace CachemeNet.Internal;
 /// Counts the joiners that handed their statistics to a flight (<see cref="Flight{T}.TryJoin"/>) when it settles: the
 /// flight, how many, and whether it failed. Without it no joiner can defer.
 /// </param>
-internal sealed class SingleFlight<T>(Action<Flight<T>, int, bool>? countDeferred = null)
+/// <param name="time">The clock that tells whether an eager refresh's standing value is still fresh (<see cref="Flight{T}.Standing"/>).</param>
+internal sealed class SingleFlight<T>(Action<Flight<T>, int, bool>? countDeferred = null, TimeProvider? time = null)
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     /// <summary>How many recent flights can be found by node (a power of two).</summary>
     private const int RecentSlots = 64;
 
@@ -50,7 +53,9 @@ internal sealed class SingleFlight<T>(Action<Flight<T>, int, bool>? countDeferre
     /// hands its statistics to the flight too (<see cref="Flight{T}.LeaderDeferred"/>, reported as <paramref name="deferred"/>)
     /// and waits on the flight's task after starting its work. A leader that gives its
     /// <paramref name="node"/> (one without a namespace) and its <paramref name="nodeHash"/> (<c>node.GetHashCode()</c>)
-    /// makes the flight joinable by node (<see cref="TryJoinRecent"/>).
+    /// makes the flight joinable by node (<see cref="TryJoinRecent"/>). While an eager refresh of the key runs and the
+    /// value it started from is fresh, the caller gets that value's settled <see cref="Flight{T}.Standing"/> flight
+    /// instead of a seat (nothing to leave).
     /// </summary>
     public Flight<T> JoinOrLead(string key, object? node, int nodeHash, bool defer, out bool leader, out bool deferred)
     {
@@ -58,6 +63,13 @@ internal sealed class SingleFlight<T>(Action<Flight<T>, int, bool>? countDeferre
         {
             if (_flights.TryGetValue(key, out Flight<T>? existing))
             {
+                if (existing.Standing is { } standing && standing.StandsUntilUtcTicks > _time.GetUtcNow().UtcTicks)
+                {
+                    // An eager refresh runs: the value it started from is still fresh, so the caller need not wait.
+                    (leader, deferred) = (false, false);
+                    return standing;
+                }
+
                 if (existing.TryJoin(defer, out deferred))
                 {
                     leader = false;
