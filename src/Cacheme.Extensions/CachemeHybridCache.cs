@@ -40,6 +40,7 @@ public sealed class CachemeHybridCache : HybridCache
     /// <param name="client">The Cacheme client.</param>
     /// <param name="options">The options; defaults when null.</param>
     /// <exception cref="InvalidOperationException">A storage named in the options is not registered in the client.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="CachemeHybridCacheOptions.EagerRefresh"/> is not between 0 and 1 (exclusive).</exception>
     public CachemeHybridCache(CachemeClient client, CachemeHybridCacheOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(client);
@@ -47,6 +48,11 @@ public sealed class CachemeHybridCache : HybridCache
         _options = options ?? new CachemeHybridCacheOptions();
         ArgumentException.ThrowIfNullOrWhiteSpace(_options.NodeName, nameof(options));
         ArgumentNullException.ThrowIfNull(_options.Serializer, nameof(options));
+        if (_options.EagerRefresh is { } eager && !(eager > 0 && eager < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), eager, "EagerRefresh is a share of the TTL, between 0 and 1 (exclusive).");
+        }
+
         RequireStorage(_options.LocalStorage);
         _shared = RequireStorage(_options.SharedStorage) as IRemoteStorage;
         _tags = new TagInvalidations(client, _shared, _options.TagCacheDuration);
@@ -375,6 +381,7 @@ public sealed class CachemeHybridCache : HybridCache
             Caches = caches,
             Serializer = _options.Serializer,
             Name = name,
+            EagerRefresh = _options.EagerRefresh,
         });
         return new Definition(node, (k, ct) => _client.InvalidateAsync(node.Create(k, static _ => throw new InvalidOperationException("Never loaded.")), ct));
     }

@@ -38,4 +38,12 @@ public sealed class CachemeHybridCacheOptions
     /// instance apply at once; those made by another instance apply here within this time. Defaults to 1 second; zero reads them on every call.
     /// </summary>
     public TimeSpan TagCacheDuration { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Eager refresh (<see cref="NodeMeta.EagerRefresh"/>): a share of each tier's TTL, between 0 and 1 exclusive, after
+    /// which a read that finds the entry fresh is served it at once and also reloads it in the background with that
+    /// call's factory, so a key that keeps being read is refreshed before it expires and no caller waits at expiry.
+    /// Null (the default): off.
+    /// </summary>
+    public double? EagerRefresh { get; set; }
 }

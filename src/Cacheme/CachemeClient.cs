@@ -226,13 +226,15 @@ public sealed partial class CachemeClient : IAsyncDisposable
     /// <c>local://lru</c>) and holds the value fresh. A hit is counted as <see cref="GetAsync{T}(CacheNode{T}, CancellationToken)"/>
     /// counts one; on <see langword="false"/> nothing is counted: read with <c>GetAsync(definition.Create(key, loader))</c>,
     /// which goes through every tier and loads on a miss. For callers that serve many keys of one definition by string
-    /// (an adapter such as <c>CachemeHybridCache</c>): a hit allocates nothing.
+    /// (an adapter such as <c>CachemeHybridCache</c>): a hit allocates nothing. A value past its eager refresh point
+    /// (<see cref="NodeMeta.EagerRefresh"/>) that no read has started reloading returns <see langword="false"/> too, so
+    /// the <c>GetAsync</c> that follows serves it and starts the reload with its loader.
     /// </summary>
     /// <typeparam name="T">The value type.</typeparam>
     /// <param name="definition">A definition from <see cref="BuildNode{T}"/>.</param>
     /// <param name="key">The node key, as given to <see cref="NodeDefinition{T}.Create"/>.</param>
     /// <param name="value">The value on a hit.</param>
-    /// <returns>Whether the first tier held the value fresh; false also when this client has not served the definition yet.</returns>
+    /// <returns>Whether the first tier held the value fresh (and not due for a reload); false also when this client has not served the definition yet.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="definition"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="key"/> is null or empty.</exception>
     public bool TryGetLocal<T>(NodeDefinition<T> definition, string key, [MaybeNullWhen(false)] out T value)

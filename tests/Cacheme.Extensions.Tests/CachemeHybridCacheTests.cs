@@ -316,6 +316,42 @@ public sealed class CachemeHybridCacheTests
         Assert.Contains("local=00:01:00,shared=00:10:00", stats.Node, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task With_eager_refresh_a_local_hit_past_the_refresh_point_is_served_and_reloads_with_the_calls_factory()
+    {
+        var time = new ManualTimeProvider();
+        var shared = new RecordingRemoteStorage(time);
+        await using Instance app = await Instance.CreateAsync(time, shared, o => o.EagerRefresh = 0.5);
+        var factory = new Factory();
+        Assert.Equal("v#1", await app.Cache.GetOrCreateAsync("k", "v", factory.CreateAsync)); // local TTL 1 min: due after 30 s
+        time.Advance(TimeSpan.FromSeconds(29));
+        Assert.Equal("v#1", await app.Cache.GetOrCreateAsync("k", "v", factory.CreateAsync));
+        Assert.Equal(1, factory.Calls);
+
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal("v#1", await app.Cache.GetOrCreateAsync("k", "v", factory.CreateAsync)); // served at once, reload started
+        await Poll.UntilAsync(() => app.Client.AllStats().Single().EagerRefreshCount == 1 && factory.Calls == 2, "the reload");
+        await Poll.UntilAsync(async () => await app.Cache.GetOrCreateAsync("k", "v", factory.CreateAsync) == "v#2", "the reloaded entry");
+        Assert.Equal(2, factory.Calls);
+        Assert.Contains(shared.Keys, k => System.Text.Encoding.UTF8.GetString(shared.Raw(k)!).Contains("v#2", StringComparison.Ordinal)); // written to the shared tier too
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(1.0)]
+    [InlineData(double.NaN)]
+    public async Task An_eager_refresh_share_outside_0_and_1_is_refused(double share)
+    {
+        var client = new CachemeClient();
+        await using (client)
+        {
+            await client.RegisterStorageAsync("local", new Storage("local://lru", size: 10));
+            ArgumentOutOfRangeException thrown = Assert.Throws<ArgumentOutOfRangeException>(() =>
+                new CachemeHybridCache(client, new CachemeHybridCacheOptions { SharedStorage = null, EagerRefresh = share }));
+            Assert.Contains("EagerRefresh", thrown.Message, StringComparison.Ordinal);
+        }
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)] // local tier only: the tag times live in this process

@@ -15,4 +15,15 @@ internal static class Poll
             await Task.Yield();
         }
     }
+
+    /// <summary>Awaits <paramref name="condition"/> until it holds; fails the test when it has not within 30 seconds.</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, string what = "the condition")
+    {
+        DateTime until = DateTime.UtcNow + Deadline;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < until, $"{what} did not hold before the deadline");
+            await Task.Yield();
+        }
+    }
 }

@@ -153,12 +153,14 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
     /// <summary>
     /// Serves the node <paramref name="definition"/> creates for <paramref name="key"/> from the first tier when that is
     /// Cacheme's own local tier and holds it fresh, without creating the node; a hit is counted as <see cref="GetAsync"/>
-    /// counts it, a miss not at all (the caller goes on to <see cref="GetAsync"/>, which reads the tiers in order).
+    /// counts it, a miss not at all (the caller goes on to <see cref="GetAsync"/>, which reads the tiers in order). A value
+    /// due for an eager refresh is left to <see cref="GetAsync"/> too: it has the loader the reload needs.
     /// </summary>
     public bool TryGetLocal(NodeDefinition<T> definition, string key, out T value)
     {
         if (_firstLocal is { } local && local.TryGet(definition.ProbeFor(key), definition.HashOf(key), out object? stored)
-            && ReadLocal(stored, null, out value) == Freshness.Fresh)
+            && ReadLocal(stored, null, out value) == Freshness.Fresh
+            && !RefreshPending(stored))
         {
             _counters.TierHit(0);
             return true;
@@ -455,12 +457,17 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
     /// Whether a value a local tier holds fresh is due for an eager refresh (coarse clock first, as for freshness) and the
     /// caller is the first to find it so (<see cref="StampedValue.TryClaimRefresh"/>).
     /// </summary>
-    private bool RefreshDue(object? stored) =>
+    private bool RefreshDue(object? stored) => RefreshPending(stored) && ((StampedValue)stored!).TryClaimRefresh();
+
+    /// <summary>
+    /// Whether a value a local tier holds fresh is past its eager refresh point and no read has claimed its refresh yet
+    /// (<see cref="RefreshDue(object?)"/> without the claim).
+    /// </summary>
+    private bool RefreshPending(object? stored) =>
         _eagerRefresh is not null && stored is StampedValue entry
         && !Local.CoarseExpiry.IsFresh(entry.CoarseRefreshAfter)
         && !entry.RefreshClaimed
-        && entry.RefreshAfterUtcTicks <= Time.GetUtcNow().UtcTicks
-        && entry.TryClaimRefresh();
+        && entry.RefreshAfterUtcTicks <= Time.GetUtcNow().UtcTicks;
 
     /// <summary>Whether a value a remote tier holds fresh, written at <paramref name="writtenAt"/>, is due for an eager refresh.</summary>
     private bool RefreshDue(Tier tier, DateTimeOffset writtenAt) =>
