@@ -221,6 +221,42 @@ public sealed class EagerRefreshTests
         Assert.Equal("value:1-v2", RemoteValue(chain));
     }
 
+    [Theory]
+    [InlineData(6)] // local copies past their refresh point
+    [InlineData(31)] // local copies expired, remote ones past their refresh point
+    public async Task Batched_hits_past_the_refresh_point_of_a_batch_loading_node_reload_in_one_batch_call(int seconds)
+    {
+        await using var chain = await TestChain.CreateAsync();
+        BatchSourceNode[] nodes = [new("1", chain.Source, Meta()), new("2", chain.Source, Meta()), new("3", chain.Source, Meta())];
+        await chain.Client.GetAllAsync(nodes);
+        Assert.Equal((1, 3), (chain.Source.BatchCalls, chain.Source.Total));
+        chain.Source.Suffix = "-v2";
+        chain.Time.Advance(TimeSpan.FromSeconds(seconds));
+
+        Assert.Equal(["value:1", "value:2", "value:3"], await chain.Client.GetAllAsync(nodes));
+        await Poll.UntilAsync(() => chain.Source.Total == 6 && chain.Client.Runtime(nodes[0]).InFlightCount == 0, "the reload");
+        Assert.Equal(2, chain.Source.BatchCalls);
+        Assert.Equal(3, chain.Client.Stats<BatchSourceNode>().EagerRefreshCount);
+        Assert.Equal(["value:1-v2", "value:2-v2", "value:3-v2"], await chain.Client.GetAllAsync(nodes));
+        Assert.Equal("value:1-v2", RemoteValue(chain));
+    }
+
+    [Fact]
+    public async Task A_batched_refresh_leaves_out_the_keys_whose_lease_another_process_holds_and_releases_the_others()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        BatchSourceNode[] nodes = [new("1", chain.Source, Meta(lease: TimeSpan.FromMinutes(1))), new("2", chain.Source, Meta(lease: TimeSpan.FromMinutes(1)))];
+        await chain.Client.GetAllAsync(nodes);
+        Assert.NotNull(await chain.Remote.TryLockAsync(LockKey, TimeSpan.FromMinutes(1), CancellationToken.None)); // another process loads node 1
+        chain.Time.Advance(TimeSpan.FromSeconds(6));
+
+        Assert.Equal(["value:1", "value:2"], await chain.Client.GetAllAsync(nodes));
+        await Poll.UntilAsync(() => chain.Client.Runtime(nodes[0]).InFlightCount == 0 && chain.Source.Total == 3, "the reload");
+        Assert.Equal((1, 2, 2), (chain.Source.Calls("1"), chain.Source.Calls("2"), chain.Source.BatchCalls));
+        Assert.Equal(1, chain.Client.Stats<BatchSourceNode>().EagerRefreshCount);
+        await Poll.UntilAsync(async () => await chain.Remote.TryLockAsync("cacheme:item:2:v1:lock", TimeSpan.FromMinutes(1), CancellationToken.None) is not null, "node 2's lease released");
+    }
+
     [Fact]
     public async Task With_a_distributed_load_lease_a_refresh_holds_the_lease_while_it_reloads_and_releases_it()
     {
@@ -235,8 +271,7 @@ public sealed class EagerRefreshTests
         Assert.Null(await chain.Remote.TryLockAsync(LockKey, TimeSpan.FromMinutes(1), CancellationToken.None)); // another process would wait
 
         gate.SetResult();
-        await Poll.UntilAsync(() => chain.Client.Runtime(node).InFlightCount == 0, "the reload ending");
-        Assert.NotNull(await chain.Remote.TryLockAsync(LockKey, TimeSpan.FromMinutes(1), CancellationToken.None));
+        await Poll.UntilAsync(async () => await chain.Remote.TryLockAsync(LockKey, TimeSpan.FromMinutes(1), CancellationToken.None) is not null, "the lease released");
         Assert.Equal(1, chain.Client.Stats<ItemNode>().EagerRefreshCount);
     }
 

@@ -27,6 +27,24 @@ public sealed class TestSource
 
     public int Calls(string key) => _calls.GetValueOrDefault(key);
 
+    /// <summary>Calls of <see cref="LoadManyAsync"/>.</summary>
+    public int BatchCalls => Volatile.Read(ref _batchCalls);
+
+    private int _batchCalls;
+
+    /// <summary>One batch call: counted once, then each key as <see cref="LoadAsync"/> counts it.</summary>
+    public async ValueTask<IReadOnlyList<string>> LoadManyAsync(IEnumerable<string> keys, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _batchCalls);
+        var values = new List<string>();
+        foreach (string key in keys)
+        {
+            values.Add(await LoadAsync(key, cancellationToken));
+        }
+
+        return values;
+    }
+
     public async ValueTask<string> LoadAsync(string key, CancellationToken cancellationToken)
     {
         _calls.AddOrUpdate(key, 1, (_, n) => n + 1);
@@ -55,6 +73,19 @@ public sealed record ItemNode(string Id, TestSource Source, NodeMeta Config) : C
     public override string Key() => $"item:{Id}";
 
     public override ValueTask<string> LoadAsync(CancellationToken cancellationToken) => Source.LoadAsync(Id, cancellationToken);
+}
+
+/// <summary>An <see cref="ItemNode"/> (same keys) whose type also loads in batches, through the first node's <see cref="TestSource"/>.</summary>
+public sealed record BatchSourceNode(string Id, TestSource Source, NodeMeta Config) : CacheNode<string>, IBatchLoadNode<BatchSourceNode, string>
+{
+    public override NodeMeta Meta => Config;
+
+    public override string Key() => $"item:{Id}";
+
+    public override ValueTask<string> LoadAsync(CancellationToken cancellationToken) => Source.LoadAsync(Id, cancellationToken);
+
+    public static ValueTask<IReadOnlyList<string>> LoadAllAsync(IReadOnlyList<BatchSourceNode> nodes, CancellationToken cancellationToken) =>
+        nodes[0].Source.LoadManyAsync(nodes.Select(n => n.Id), cancellationToken);
 }
 
 /// <summary>A node type with a static batch loader.</summary>

@@ -8,8 +8,9 @@ internal sealed partial class NodeRuntime<T>
     {
         cancellationToken.ThrowIfCancellationRequested();
 
-        // 1. Leading local tiers, per node.
+        // 1. Leading local tiers, per node. Their hits due for an eager refresh are reloaded together (RefreshMany).
         Dictionary<string, KeyGroup>? groups = null;
+        List<DueRefresh>? due = null;
         foreach (int index in indices)
         {
             CacheNode<T> node = nodes[index];
@@ -19,7 +20,7 @@ internal sealed partial class NodeRuntime<T>
                 (key, nsVersion) = await ResolveKeyAsync(node, cancellationToken).ConfigureAwait(false);
             }
 
-            if (TryLeadingLocal(node, nsVersion, default(NodeOwnLoader<T>), out T local))
+            if (TryLeadingLocal(node, nsVersion, default(NodeOwnLoader<T>), out T local, due ??= _eagerRefresh is null ? null : []))
             {
                 results[index] = local;
                 continue;
@@ -35,6 +36,11 @@ internal sealed partial class NodeRuntime<T>
             {
                 groups[key] = new KeyGroup(node, nsVersion, index);
             }
+        }
+
+        if (due is { Count: > 0 })
+        {
+            RefreshMany(due);
         }
 
         if (groups is null)
@@ -104,8 +110,12 @@ internal sealed partial class NodeRuntime<T>
         }
     }
 
-    /// <summary>Looks the node up in the leading local tiers under a known namespace version; keyed by the node itself, no allocation on a hit.</summary>
-    private bool TryLeadingLocal<TLoader>(CacheNode<T> node, string? nsVersion, TLoader loader, out T value)
+    /// <summary>
+    /// Looks the node up in the leading local tiers under a known namespace version; keyed by the node itself, no
+    /// allocation on a hit. A hit due for an eager refresh starts it, or, with <paramref name="due"/>, is added there for
+    /// the caller to start with others (<see cref="RefreshMany"/>).
+    /// </summary>
+    private bool TryLeadingLocal<TLoader>(CacheNode<T> node, string? nsVersion, TLoader loader, out T value, List<DueRefresh>? due = null)
         where TLoader : struct, INodeLoaderSource<T>
     {
         for (int i = 0; i < _leadingLocal; i++)
@@ -120,7 +130,15 @@ internal sealed partial class NodeRuntime<T>
                 _counters.TierHit(i);
                 if (_eagerRefresh is not null && RefreshDue(stored))
                 {
-                    StartRefresh(node, nsVersion, value, ((StampedValue)stored!).FreshUntilUtcTicks, loader.Create());
+                    long freshUntil = ((StampedValue)stored!).FreshUntilUtcTicks;
+                    if (due is not null)
+                    {
+                        due.Add(new DueRefresh(node, nsVersion, value, freshUntil, null));
+                    }
+                    else
+                    {
+                        StartRefresh(node, nsVersion, value, freshUntil, loader.Create());
+                    }
                 }
 
                 return true;
@@ -210,38 +228,7 @@ internal sealed partial class NodeRuntime<T>
 
             if (loads is not null)
             {
-                Outcome[] outcomes = await loads.ConfigureAwait(false);
-                var admitted = new List<KeyGroup>(pending.Count);
-                for (int k = 0; k < pending.Count; k++)
-                {
-                    KeyGroup group = pending[k];
-                    if (outcomes[k].Error is { } error)
-                    {
-                        if (group.HasStale)
-                        {
-                            group.Flight!.SetStale(group.Stale);
-                        }
-                        else
-                        {
-                            group.Flight!.SetException(error);
-                        }
-
-                        continue;
-                    }
-
-                    T value = outcomes[k].Value;
-                    if (Admit(group.Flight!.Key))
-                    {
-                        group.Hit(_tiers.Length, value, HasRemote(_tiers.Length) ? Encode(value) : null);
-                        WriteLocals(group.Node, value, group.NamespaceVersion, _tiers.Length);
-                        _client.TrackLocal(group.Flight.Key, group.Node);
-                        admitted.Add(group);
-                    }
-
-                    group.Flight.SetResult(value);
-                }
-
-                await WriteRemotesManyAsync(admitted, token).ConfigureAwait(false);
+                await WriteLoadedAsync(pending, await loads.ConfigureAwait(false), token).ConfigureAwait(false);
             }
         }
         catch (Exception e)
@@ -263,13 +250,180 @@ internal sealed partial class NodeRuntime<T>
                 _flights.Remove(group.Flight!);
             }
 
-            // Started once the batch's flights have left the table, so each refresh leads its own.
+            // Started once the batch's flights have left the table, so the refresh leads its own.
+            List<DueRefresh>? due = null;
             foreach (KeyGroup group in led)
             {
                 if (group.RefreshDueFreshUntil is { } freshUntil && group.Flight!.Task.IsCompletedSuccessfully)
                 {
-                    StartRefresh(group.Node, group.NamespaceVersion, group.Value, freshUntil, null, group.Flight.Key);
+                    (due ??= []).Add(new DueRefresh(group.Node, group.NamespaceVersion, group.Value, freshUntil, group.Flight.Key));
                 }
+            }
+
+            if (due is not null)
+            {
+                RefreshMany(due);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Settles the flights of <paramref name="pending"/> with their load <paramref name="outcomes"/> (a failed load serves
+    /// the group's stale value when it has one), writes the admitted values to the local tiers, then to each remote tier
+    /// in one batched write.
+    /// </summary>
+    private async Task WriteLoadedAsync(List<KeyGroup> pending, Outcome[] outcomes, CancellationToken token)
+    {
+        var admitted = new List<KeyGroup>(pending.Count);
+        for (int k = 0; k < pending.Count; k++)
+        {
+            KeyGroup group = pending[k];
+            if (outcomes[k].Error is { } error)
+            {
+                if (group.HasStale)
+                {
+                    group.Flight!.SetStale(group.Stale);
+                }
+                else
+                {
+                    group.Flight!.SetException(error);
+                }
+
+                continue;
+            }
+
+            T value = outcomes[k].Value;
+            if (Admit(group.Flight!.Key))
+            {
+                group.Hit(_tiers.Length, value, HasRemote(_tiers.Length) ? Encode(value) : null);
+                WriteLocals(group.Node, value, group.NamespaceVersion, _tiers.Length);
+                _client.TrackLocal(group.Flight.Key, group.Node);
+                admitted.Add(group);
+            }
+
+            group.Flight.SetResult(value);
+        }
+
+        await WriteRemotesManyAsync(admitted, token).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Starts the eager refreshes a GetAllAsync call found due. With a batch loader (<see cref="IBatchLoadNode{TNode, T}"/>)
+    /// and more than one key, they reload as one batch: each key whose load is not already running gets a flight of its
+    /// own (standing on its current value, as <see cref="StartRefresh"/> does), and one call to the batch loader fills them.
+    /// Otherwise each key starts its own refresh.
+    /// </summary>
+    private void RefreshMany(List<DueRefresh> due)
+    {
+        if (_batchLoader is null || due.Count == 1)
+        {
+            foreach (DueRefresh refresh in due)
+            {
+                StartRefresh(refresh.Node, refresh.NamespaceVersion, refresh.Current, refresh.FreshUntilUtcTicks, null, refresh.Key);
+            }
+
+            return;
+        }
+
+        var led = new List<(KeyGroup Group, T Current)>(due.Count);
+        foreach (DueRefresh refresh in due)
+        {
+            string key;
+            try
+            {
+                key = refresh.Key ?? FullKey(refresh.Node, refresh.NamespaceVersion is null ? null : refresh.Node.Namespace(), refresh.NamespaceVersion);
+            }
+            catch (Exception e)
+            {
+                Log.LoadFailed(Logger, Name, "(eager refresh)", e);
+                continue;
+            }
+
+            Flight<T> flight = _flights.JoinOrLead(key, out bool leader);
+            if (!leader)
+            {
+                _flights.Leave(flight); // a load of the key is running: it refreshes the tiers
+                continue;
+            }
+
+            flight.Stand(refresh.Current, refresh.FreshUntilUtcTicks);
+            var group = new KeyGroup(refresh.Node, refresh.NamespaceVersion, 0) { Flight = flight, Leader = true };
+            if (_failSafe is not null)
+            {
+                group.SetStale(refresh.Current);
+            }
+
+            led.Add((group, refresh.Current));
+        }
+
+        if (led.Count > 0)
+        {
+            _ = Task.Run(() => RefreshManyAsync(led));
+        }
+    }
+
+    /// <summary>
+    /// The reload behind <see cref="RefreshMany"/>: as <see cref="RefreshAsync"/> per key (a key whose distributed load
+    /// lease another process holds is not reloaded), then one batched load and batched write-back for the rest.
+    /// </summary>
+    private async Task RefreshManyAsync(List<(KeyGroup Group, T Current)> led)
+    {
+        List<KeyGroup> groups = led.ConvertAll(static l => l.Group);
+        using var batchAbandon = new CancellationTokenSource();
+        List<CancellationTokenRegistration> registrations = WhenAllAbandoned(groups, batchAbandon);
+        CancellationToken token = batchAbandon.Token;
+        var leases = new List<(string Key, string Lease)>();
+        try
+        {
+            var pending = new List<KeyGroup>(led.Count);
+            foreach ((KeyGroup group, T current) in led)
+            {
+                if (_loadLease is { } leaseLength)
+                {
+                    (bool heldElsewhere, string? lease) = await TryLoadLeaseAsync(group.Flight!.Key, leaseLength, token).ConfigureAwait(false);
+                    if (heldElsewhere)
+                    {
+                        group.Flight.SetResult(current);
+                        continue;
+                    }
+
+                    if (lease is not null)
+                    {
+                        leases.Add((group.Flight.Key, lease));
+                    }
+                }
+
+                pending.Add(group);
+            }
+
+            if (pending.Count > 0)
+            {
+                _counters.EagerRefreshes.Add(pending.Count);
+                await WriteLoadedAsync(pending, await LoadManyAsync(pending, token).ConfigureAwait(false), token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e)
+        {
+            foreach (KeyGroup group in groups)
+            {
+                group.Flight!.SetException(e); // no-op for the flights already settled
+            }
+        }
+        finally
+        {
+            foreach (CancellationTokenRegistration registration in registrations)
+            {
+                await registration.DisposeAsync().ConfigureAwait(false);
+            }
+
+            foreach (KeyGroup group in groups)
+            {
+                _flights.Remove(group.Flight!);
+            }
+
+            foreach ((string key, string lease) in leases)
+            {
+                await ReleaseLoadLeaseAsync(key, lease).ConfigureAwait(false);
             }
         }
     }
@@ -426,6 +580,9 @@ internal sealed partial class NodeRuntime<T>
     }
 
     private readonly record struct Outcome(T Value, Exception? Error);
+
+    /// <summary>A value a GetAllAsync call found due for an eager refresh: what <see cref="StartRefresh"/> takes.</summary>
+    private readonly record struct DueRefresh(CacheNode<T> Node, string? NamespaceVersion, T Current, long FreshUntilUtcTicks, string? Key);
 
     private sealed class StrongBox(int value)
     {
