@@ -51,11 +51,13 @@ public sealed class NodeMeta
     /// Eager refresh: the fraction of a tier's TTL, between 0 and 1 (exclusive), after which a read that finds the value
     /// still fresh in that tier also starts one reload from the source in the background, so a key that is read keeps
     /// being refreshed before it expires instead of making a caller wait for the loader at expiry. The read is served
-    /// the value it found at once. At most one reload of a key runs at a time (a read that misses meanwhile joins it, as
-    /// it would join any load); it writes every tier, as a load after a miss does. A reload that fails is counted and
-    /// logged, and the value found stays until its TTL. Checked on hits in local and remote tiers, through
-    /// <see cref="CachemeClient.GetAsync{T}(CacheNode{T}, CancellationToken)"/> and <c>GetAllAsync</c> (not
-    /// <c>TryGetLocal</c>); tiers without a TTL never ask for one. Counted in
+    /// the value it found at once. At most one reload of a key runs at a time: a read that reaches the key's flight
+    /// meanwhile gets the value the reload replaces while that is fresh, and joins the reload once it has expired; it
+    /// writes every tier, as a load after a miss does. A reload that fails is counted and logged, and the value found
+    /// stays until its TTL. Checked on hits in local and remote tiers, through
+    /// <see cref="CachemeClient.GetAsync{T}(CacheNode{T}, CancellationToken)"/> and <c>GetAllAsync</c> (whose due keys of
+    /// a batch-loading node type reload in one batch call); <c>TryGetLocal</c> leaves a due value to the <c>GetAsync</c>
+    /// that follows it; tiers without a TTL never ask for one. Counted in
     /// <see cref="NodeStats.EagerRefreshCount"/>. <see langword="null"/> (the default) turns it off; a value outside
     /// (0, 1) makes the node's first read throw <see cref="ArgumentOutOfRangeException"/>.
     /// </summary>
