@@ -328,25 +328,11 @@ internal sealed partial class NodeRuntime<T>
         var led = new List<(KeyGroup Group, T Current)>(due.Count);
         foreach (DueRefresh refresh in due)
         {
-            string key;
-            try
+            if (LeadRefresh(refresh.Node, refresh.NamespaceVersion, refresh.Current, refresh.FreshUntilUtcTicks, refresh.Key) is not { } flight)
             {
-                key = refresh.Key ?? FullKey(refresh.Node, refresh.NamespaceVersion is null ? null : refresh.Node.Namespace(), refresh.NamespaceVersion);
-            }
-            catch (Exception e)
-            {
-                Log.LoadFailed(Logger, Name, "(eager refresh)", e);
                 continue;
             }
 
-            Flight<T> flight = _flights.JoinOrLead(key, out bool leader);
-            if (!leader)
-            {
-                _flights.Leave(flight); // a load of the key is running: it refreshes the tiers
-                continue;
-            }
-
-            flight.Stand(refresh.Current, refresh.FreshUntilUtcTicks);
             var group = new KeyGroup(refresh.Node, refresh.NamespaceVersion, 0) { Flight = flight, Leader = true };
             if (_failSafe is not null)
             {

@@ -497,6 +497,19 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
     /// </summary>
     private void StartRefresh(CacheNode<T> node, string? nsVersion, T current, long freshUntilUtcTicks, NodeLoader<T>? loader, string? fullKey = null)
     {
+        if (LeadRefresh(node, nsVersion, current, freshUntilUtcTicks, fullKey) is { } flight)
+        {
+            _ = Task.Run(() => RefreshAsync(node, nsVersion, flight, current, loader));
+        }
+    }
+
+    /// <summary>
+    /// The flight of an eager refresh of the node's key, standing on <paramref name="current"/> until
+    /// <paramref name="freshUntilUtcTicks"/>; null when a load of the key is running already (it refreshes the tiers) or
+    /// the key cannot be built (logged).
+    /// </summary>
+    private Flight<T>? LeadRefresh(CacheNode<T> node, string? nsVersion, T current, long freshUntilUtcTicks, string? fullKey)
+    {
         string key;
         try
         {
@@ -505,18 +518,18 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
         catch (Exception e)
         {
             Log.LoadFailed(Logger, Name, "(eager refresh)", e);
-            return;
+            return null;
         }
 
         Flight<T> flight = _flights.JoinOrLead(key, out bool leader);
         if (!leader)
         {
-            _flights.Leave(flight); // a load of the key is running: it refreshes the tiers
-            return;
+            _flights.Leave(flight);
+            return null;
         }
 
         flight.Stand(current, freshUntilUtcTicks);
-        _ = Task.Run(() => RefreshAsync(node, nsVersion, flight, current, loader));
+        return flight;
     }
 
     /// <summary>
