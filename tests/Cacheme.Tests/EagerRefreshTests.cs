@@ -47,13 +47,16 @@ public sealed class EagerRefreshTests
         Assert.Equal("value:1-v2", RemoteValue(chain));
     }
 
-    [Fact]
-    public async Task Hits_past_the_refresh_point_on_two_threads_start_one_reload()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // no local tier: every read reaches the remote tier or the reload's flight
+    public async Task Hits_past_the_refresh_point_on_two_threads_start_one_reload_and_none_waits_for_it(bool remoteOnly)
     {
         await using var chain = await TestChain.CreateAsync();
-        var node = new ItemNode("1", chain.Source, Meta());
+        NodeMeta meta = remoteOnly ? new NodeMeta { Caches = [new Cache("remote", TimeSpan.FromSeconds(10))], EagerRefresh = 0.5 } : Meta();
+        var node = new ItemNode("1", chain.Source, meta);
         await chain.Client.GetAsync(node);
-        TaskCompletionSource gate = chain.GateSource();
+        TaskCompletionSource gate = chain.GateSource(); // closed until every read is done: a read that waited would never end
         chain.Time.Advance(TimeSpan.FromSeconds(6));
 
         var start = new Barrier(2);
