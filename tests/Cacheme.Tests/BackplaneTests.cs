@@ -48,6 +48,27 @@ public sealed class BackplaneTests
     }
 
     [Fact]
+    public async Task An_invalidation_from_another_instance_during_a_load_leaves_no_local_copy_of_the_older_value()
+    {
+        var (a, b, _, _) = await TwoInstancesAsync();
+        var source = new TestSource();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        source.Gate = gate.Task;
+        var node = new ItemNode("1", source, Chain);
+        Task<string> bLoads = b.GetAsync(node).AsTask();
+        await source.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        await a.InvalidateAsync(node); // the source changed after b's load read it
+        await Poll.UntilAsync(() => b.InvalidationsReceived == 1, "b receiving the invalidation");
+        gate.SetResult();
+
+        Assert.Equal("value:1", await bLoads);
+        source.Suffix = ":v2";
+        Assert.Equal("value:1:v2", await b.GetAsync(node)); // not b's older value, from a local copy or the shared tier
+        Assert.Equal(2, source.Total);
+    }
+
+    [Fact]
     public async Task Without_a_backplane_the_other_instance_keeps_its_local_copy()
     {
         var (a, b, _, _) = await TwoInstancesAsync(backplane: false);

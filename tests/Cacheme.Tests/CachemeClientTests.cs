@@ -415,6 +415,51 @@ public sealed class CachemeClientTests
         Assert.Equal(2, chain.Source.Total);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // GetAllAsync
+    public async Task A_load_in_flight_during_invalidation_leaves_no_copy_in_the_local_tier_either(bool batched)
+    {
+        await using var chain = await TestChain.CreateAsync();
+        TaskCompletionSource gate = chain.GateSource();
+        var node = new ItemNode("1", chain.Source, LocalRemote);
+
+        Task<string> inFlight = batched
+            ? chain.Client.GetAllAsync([node]).AsTask().ContinueWith(t => t.Result[0], TaskScheduler.Default)
+            : chain.Client.GetAsync(node).AsTask();
+        await chain.Source.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await chain.Client.InvalidateAsync(node);
+        gate.SetResult();
+
+        Assert.Equal("value:1", await inFlight);
+        Assert.False(chain.Local.TryGet(node, out _)); // the value loaded before the invalidation would be served until its local TTL
+        Assert.Empty(chain.Remote.Keys);
+        chain.Source.Suffix = ":fresh";
+        Assert.Equal("value:1:fresh", await chain.Client.GetAsync(node));
+        Assert.Equal(2, chain.Source.Total);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // GetAllAsync
+    public async Task An_invalidation_that_lands_while_a_write_back_is_on_the_wire_is_not_undone_by_it(bool batched)
+    {
+        await using var chain = await TestChain.CreateAsync();
+        var wire = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        chain.Remote.WriteHang = wire.Task;
+        var node = new ItemNode("1", chain.Source, RemoteOnly);
+        Assert.Equal("value:1", batched ? (await chain.Client.GetAllAsync([node]))[0] : await chain.Client.GetAsync(node));
+        await Poll.UntilAsync(() => chain.Remote.Sets + chain.Remote.SetManys == 1, "the write-back leaving");
+
+        await chain.Client.InvalidateAsync(node); // its delete lands before the write-back
+        chain.Remote.WriteHang = null;
+        wire.SetResult();
+        await Poll.UntilAsync(() => chain.Remote.WritesLanded == 1 && chain.Remote.Keys.Count == 0, "the write-back landing and taken out again");
+
+        chain.Source.Suffix = ":fresh";
+        Assert.Equal("value:1:fresh", await chain.Client.GetAsync(node));
+    }
+
     [Fact]
     public async Task A_read_started_after_an_invalidation_does_not_join_the_flight_it_invalidated()
     {

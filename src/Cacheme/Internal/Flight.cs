@@ -49,7 +49,12 @@ internal sealed class Flight<T>(string key, Action<Flight<T>, int, bool>? countD
 
     private bool _forgotten;
 
-    public void Forget() => Volatile.Write(ref _forgotten, true);
+    /// <summary>Marks the flight forgotten, fenced so that what the caller does next (clearing local tiers) comes after it.</summary>
+    public void Forget()
+    {
+        Volatile.Write(ref _forgotten, true);
+        Interlocked.MemoryBarrier();
+    }
 
     /// <summary>The tier that served the value, or -1 when the loader produced it.</summary>
     public int HitTier { get; set; } = -1;

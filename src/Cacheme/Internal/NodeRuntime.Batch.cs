@@ -218,8 +218,7 @@ internal sealed partial class NodeRuntime<T>
                     group.Bytes = Encode(group.Value);
                 }
 
-                WriteLocals(group.Node, group.Value, group.NamespaceVersion, group.Tier);
-                _client.TrackLocal(group.Flight!.Key, group.Node);
+                WriteLocals(group.Flight!, group.Node, group.Value, group.NamespaceVersion, group.Tier);
                 group.Flight!.HitTier = group.Tier;
                 group.Flight.SetResult(group.Value);
             }
@@ -296,8 +295,7 @@ internal sealed partial class NodeRuntime<T>
             if (Admit(group.Flight!.Key))
             {
                 group.Hit(_tiers.Length, value, HasRemote(_tiers.Length) ? Encode(value) : null);
-                WriteLocals(group.Node, value, group.NamespaceVersion, _tiers.Length);
-                _client.TrackLocal(group.Flight.Key, group.Node);
+                WriteLocals(group.Flight, group.Node, value, group.NamespaceVersion, _tiers.Length);
                 admitted.Add(group);
             }
 
@@ -475,11 +473,13 @@ internal sealed partial class NodeRuntime<T>
             }
 
             var items = new List<KeyValuePair<string, ReadOnlyMemory<byte>>>(groups.Count);
+            var written = new List<Flight<T>>(groups.Count);
             foreach (KeyGroup group in groups)
             {
                 if (group.Tier > i && group.Bytes is not null && !group.Flight!.Forgotten)
                 {
                     items.Add(KeyValuePair.Create(group.Flight!.Key, (ReadOnlyMemory<byte>)group.Bytes));
+                    written.Add(group.Flight);
                 }
             }
 
@@ -495,6 +495,14 @@ internal sealed partial class NodeRuntime<T>
             catch (Exception e) when (IsTierFailure(e, token))
             {
                 TierFailed(tier, "set-many", e);
+            }
+
+            foreach (Flight<T> flight in written)
+            {
+                if (flight.Forgotten)
+                {
+                    await DeleteWrittenBackAsync(tier, flight.Key).ConfigureAwait(false); // invalidated during the write
+                }
             }
         }
     }

@@ -610,8 +610,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
         }
 
         byte[]? encoded = HasRemote(_tiers.Length) ? Encode(value) : null;
-        WriteLocals(node, value, nsVersion, _tiers.Length);
-        _client.TrackLocal(key, node);
+        WriteLocals(flight, node, value, nsVersion, _tiers.Length);
         flight.SetResult(value);
         await WriteRemotesAsync(flight, encoded, _tiers.Length, token).ConfigureAwait(false);
     }
@@ -686,8 +685,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
             bytes = Encode(value);
         }
 
-        WriteLocals(node, value, nsVersion, hitTier);
-        _client.TrackLocal(flight.Key, node);
+        WriteLocals(flight, node, value, nsVersion, hitTier);
         flight.SetResult(value);
         await WriteRemotesAsync(flight, bytes, hitTier, token).ConfigureAwait(false);
     }
@@ -756,13 +754,35 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
     /// <summary>How long a tier keeps a value: its TTL, plus the fail-safe window when fail-safe is on.</summary>
     private TimeSpan? StoredTtl(Tier tier) => tier.Ttl is { } ttl && _failSafe is { } failSafe ? ttl + failSafe : tier.Ttl;
 
-    private void WriteLocals(CacheNode<T> node, T value, string? nsVersion, int upTo)
+    /// <summary>
+    /// Writes the value <paramref name="flight"/> read or loaded to the local tiers before <paramref name="upTo"/>, unless
+    /// the key was invalidated while the flight ran (<see cref="Flight{T}.Forgotten"/>): that value may be older than the
+    /// invalidation, and a local copy would serve it until its TTL. An invalidation forgets the flight before it clears
+    /// the local tiers, so one that lands during the write either is seen by the check after it (and the copies are
+    /// removed here) or clears them itself. The node is tracked for backplane invalidations (<c>TrackLocal</c>) here too.
+    /// </summary>
+    private void WriteLocals(Flight<T> flight, CacheNode<T> node, T value, string? nsVersion, int upTo)
     {
+        if (flight.Forgotten)
+        {
+            return;
+        }
+
         for (int i = 0; i < upTo; i++)
         {
             if (_tiers[i].Local is not null)
             {
                 SetLocal(_tiers[i], node, value, nsVersion);
+            }
+        }
+
+        _client.TrackLocal(flight.Key, node); // before the check: a backplane invalidation forgets, then takes the tracked node
+        Interlocked.MemoryBarrier(); // the writes above before the read below (Forget is fenced the same way)
+        if (flight.Forgotten)
+        {
+            for (int i = 0; i < upTo; i++)
+            {
+                _tiers[i].Local?.Remove(node);
             }
         }
     }
@@ -792,7 +812,34 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
             {
                 TierFailed(tier, "set", e);
             }
+
+            if (flight.Forgotten)
+            {
+                // Invalidated during the write: its delete may have landed first, so this one takes the value out again.
+                await DeleteWrittenBackAsync(tier, key).ConfigureAwait(false);
+                return;
+            }
         }
+    }
+
+    /// <summary>
+    /// Deletes a value written back to <paramref name="tier"/> by a flight that was invalidated while it wrote (see
+    /// <see cref="WriteLocals"/> for the order that makes the check after the write enough), then forgets the key's
+    /// current flight: a read that found the value in the moment it was there must not copy it to the local tiers. A
+    /// failure is counted and logged as the tier's; the value then lives until its TTL, as after a failed invalidation.
+    /// </summary>
+    private async Task DeleteWrittenBackAsync(Tier tier, string key)
+    {
+        try
+        {
+            await tier.Remote!.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsTierFailure(e, CancellationToken.None))
+        {
+            TierFailed(tier, "delete", e);
+        }
+
+        _flights.Forget(key); // after the delete: a read that starts later cannot find the value
     }
 
     private async ValueTask<byte[]?> ReadRemoteAsync(Tier tier, string key, CancellationToken token)

@@ -50,24 +50,42 @@ public sealed class RecordingRemoteStorage(TimeProvider time) : IRemoteStorage, 
         return ValueTask.FromResult<IReadOnlyList<byte[]?>>([.. keys.Select(Read)]);
     }
 
-    public ValueTask SetAsync(string key, ReadOnlyMemory<byte> value, TimeSpan? ttl, CancellationToken cancellationToken)
+    /// <summary>Writes (single or batched) that have landed: after <see cref="WriteHang"/>.</summary>
+    public int WritesLanded => Volatile.Read(ref _landed);
+
+    private int _landed;
+
+    /// <summary>When set, writes are counted, then wait for this task before they land (a write on the wire).</summary>
+    public Task? WriteHang { get; set; }
+
+    public async ValueTask SetAsync(string key, ReadOnlyMemory<byte> value, TimeSpan? ttl, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _sets);
         ThrowIfFailing();
+        if (WriteHang is { } hang)
+        {
+            await hang.WaitAsync(cancellationToken);
+        }
+
         _data[key] = (value.ToArray(), time.GetUtcNow() + ttl);
-        return ValueTask.CompletedTask;
+        Interlocked.Increment(ref _landed);
     }
 
-    public ValueTask SetManyAsync(IReadOnlyList<KeyValuePair<string, ReadOnlyMemory<byte>>> items, TimeSpan? ttl, CancellationToken cancellationToken)
+    public async ValueTask SetManyAsync(IReadOnlyList<KeyValuePair<string, ReadOnlyMemory<byte>>> items, TimeSpan? ttl, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _setManys);
         ThrowIfFailing();
+        if (WriteHang is { } hang)
+        {
+            await hang.WaitAsync(cancellationToken);
+        }
+
         foreach (var item in items)
         {
             _data[item.Key] = (item.Value.ToArray(), time.GetUtcNow() + ttl);
         }
 
-        return ValueTask.CompletedTask;
+        Interlocked.Increment(ref _landed);
     }
 
     public ValueTask<bool> DeleteAsync(string key, CancellationToken cancellationToken)
