@@ -461,6 +461,56 @@ public sealed class CachemeClientTests
     }
 
     [Fact]
+    public async Task A_read_that_finds_the_remote_value_before_the_invalidations_delete_lands_leaves_no_local_copy()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        var node = new ItemNode("1", chain.Source, LocalRemote);
+        await chain.Client.GetAsync(node);
+        var wire = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        chain.Remote.DeleteHang = wire.Task;
+
+        Task invalidation = chain.Client.InvalidateAsync(node).AsTask(); // the local copy is gone, the remote delete on the wire
+        await Poll.UntilAsync(() => chain.Remote.Deletes == 1, "the delete leaving");
+        Assert.Equal("value:1", await chain.Client.GetAsync(node)); // a remote hit, copied to the local tier
+        chain.Remote.DeleteHang = null;
+        wire.SetResult();
+        await invalidation.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.False(chain.Local.TryGet(node, out _));
+        chain.Source.Suffix = ":fresh";
+        Assert.Equal("value:1:fresh", await chain.Client.GetAsync(node));
+    }
+
+    [Fact]
+    public async Task An_abandoned_load_that_ignores_its_token_writes_nothing_after_the_key_is_invalidated()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        // Continuations run inline: when SetResult returns, the load has returned and its write-back (to in-memory
+        // tiers, synchronous) has run.
+        var gate = new TaskCompletionSource();
+        int loads = 0;
+        var node = new ItemNode("1", chain.Source, LocalRemote);
+        async ValueTask<string> Stubborn(int _, CancellationToken __)
+        {
+            Interlocked.Increment(ref loads);
+            await gate.Task.ConfigureAwait(false); // ignores its token
+            return "old";
+        }
+
+        using var cancel = new CancellationTokenSource();
+        Task<string> read = chain.Client.GetAsync(node, 0, Stubborn, cancel.Token).AsTask();
+        await Poll.UntilAsync(() => Volatile.Read(ref loads) == 1, "the load starting");
+        await cancel.CancelAsync(); // its only caller leaves: the flight is abandoned and leaves the table
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => read);
+        await chain.Client.InvalidateAsync(node);
+        gate.SetResult();
+
+        Assert.Equal(1, chain.Client.Stats<ItemNode>().LoadSuccessCount);
+        Assert.False(chain.Local.TryGet(node, out _));
+        Assert.Empty(chain.Remote.Keys);
+    }
+
+    [Fact]
     public async Task A_read_started_after_an_invalidation_does_not_join_the_flight_it_invalidated()
     {
         await using var chain = await TestChain.CreateAsync();

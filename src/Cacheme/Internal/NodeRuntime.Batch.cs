@@ -473,13 +473,13 @@ internal sealed partial class NodeRuntime<T>
             }
 
             var items = new List<KeyValuePair<string, ReadOnlyMemory<byte>>>(groups.Count);
-            var written = new List<Flight<T>>(groups.Count);
+            var written = new List<KeyGroup>(groups.Count);
             foreach (KeyGroup group in groups)
             {
                 if (group.Tier > i && group.Bytes is not null && !group.Flight!.Forgotten)
                 {
                     items.Add(KeyValuePair.Create(group.Flight!.Key, (ReadOnlyMemory<byte>)group.Bytes));
-                    written.Add(group.Flight);
+                    written.Add(group);
                 }
             }
 
@@ -497,11 +497,11 @@ internal sealed partial class NodeRuntime<T>
                 TierFailed(tier, "set-many", e);
             }
 
-            foreach (Flight<T> flight in written)
+            foreach (KeyGroup group in written)
             {
-                if (flight.Forgotten)
+                if (group.Flight!.Forgotten)
                 {
-                    await DeleteWrittenBackAsync(tier, flight.Key).ConfigureAwait(false); // invalidated during the write
+                    await DeleteWrittenBackAsync(tier, group.Flight.Key, group.Node).ConfigureAwait(false); // invalidated during the write
                 }
             }
         }

@@ -612,7 +612,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
         byte[]? encoded = HasRemote(_tiers.Length) ? Encode(value) : null;
         WriteLocals(flight, node, value, nsVersion, _tiers.Length);
         flight.SetResult(value);
-        await WriteRemotesAsync(flight, encoded, _tiers.Length, token).ConfigureAwait(false);
+        await WriteRemotesAsync(flight, node, encoded, _tiers.Length, token).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -687,7 +687,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
 
         WriteLocals(flight, node, value, nsVersion, hitTier);
         flight.SetResult(value);
-        await WriteRemotesAsync(flight, bytes, hitTier, token).ConfigureAwait(false);
+        await WriteRemotesAsync(flight, node, bytes, hitTier, token).ConfigureAwait(false);
     }
 
     private byte[] Encode(T value) => RemoteEnvelope.Encode(_serializer, value, Time.GetUtcNow());
@@ -787,7 +787,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
         }
     }
 
-    private async Task WriteRemotesAsync(Flight<T> flight, byte[]? bytes, int upTo, CancellationToken token)
+    private async Task WriteRemotesAsync(Flight<T> flight, CacheNode<T> node, byte[]? bytes, int upTo, CancellationToken token)
     {
         string key = flight.Key;
         for (int i = 0; i < upTo && bytes is not null; i++)
@@ -816,7 +816,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
             if (flight.Forgotten)
             {
                 // Invalidated during the write: its delete may have landed first, so this one takes the value out again.
-                await DeleteWrittenBackAsync(tier, key).ConfigureAwait(false);
+                await DeleteWrittenBackAsync(tier, key, node).ConfigureAwait(false);
                 return;
             }
         }
@@ -824,11 +824,12 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
 
     /// <summary>
     /// Deletes a value written back to <paramref name="tier"/> by a flight that was invalidated while it wrote (see
-    /// <see cref="WriteLocals"/> for the order that makes the check after the write enough), then forgets the key's
-    /// current flight: a read that found the value in the moment it was there must not copy it to the local tiers. A
-    /// failure is counted and logged as the tier's; the value then lives until its TTL, as after a failed invalidation.
+    /// <see cref="WriteLocals"/> for the order that makes the check after the write enough), then, as an invalidation
+    /// does, detaches the key's current read and clears the local tiers: a read that found the value in the moment it
+    /// was there must not leave a copy. A failure of the delete is counted and logged as the tier's; the value then
+    /// lives until its TTL, as after a failed invalidation.
     /// </summary>
-    private async Task DeleteWrittenBackAsync(Tier tier, string key)
+    private async Task DeleteWrittenBackAsync(Tier tier, string key, CacheNode<T> node)
     {
         try
         {
@@ -839,7 +840,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
             TierFailed(tier, "delete", e);
         }
 
-        _flights.Forget(key); // after the delete: a read that starts later cannot find the value
+        ForgetAndClearLocals(key, node); // after the delete: a read that starts later cannot find the value
     }
 
     private async ValueTask<byte[]?> ReadRemoteAsync(Tier tier, string key, CancellationToken token)
@@ -917,22 +918,27 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
         }
     }
 
+    /// <summary>
+    /// Invalidates the node's key: detaches the read in flight, clears the local tiers, deletes from the remote tiers,
+    /// then detaches and clears again, since a read that began meanwhile could have found the value in a remote tier not
+    /// yet cleared and copied it to the local tiers (a read still running is detached and takes its copy out itself, see
+    /// <see cref="WriteLocals"/>; one that finished has its copy cleared here).
+    /// </summary>
     public async ValueTask InvalidateAsync(CacheNode<T> node, CancellationToken cancellationToken)
     {
         (string key, _) = await ResolveKeyAsync(node, cancellationToken).ConfigureAwait(false);
-        _flights.Forget(key);
+        ForgetAndClearLocals(key, node);
         List<Exception>? errors = null;
         foreach (Tier tier in _tiers)
         {
-            if (tier.Local is { } local)
+            if (tier.Remote is null)
             {
-                local.Remove(node);
                 continue;
             }
 
             try
             {
-                await tier.Remote!.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+                await tier.Remote.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -941,10 +947,25 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
             }
         }
 
+        if (HasRemote(_tiers.Length))
+        {
+            ForgetAndClearLocals(key, node);
+        }
+
         await _client.PublishAsync(CacheInvalidationKind.Key, key).ConfigureAwait(false);
         if (errors is not null)
         {
             throw new AggregateException($"Invalidating {key} failed in {errors.Count} tier(s); other tiers were cleared.", errors);
+        }
+    }
+
+    /// <summary>Detaches the key's read in flight (<see cref="SingleFlight{T}.Forget"/>), then removes the node from every local tier.</summary>
+    private void ForgetAndClearLocals(string key, CacheNode<T> node)
+    {
+        _flights.Forget(key);
+        foreach (Tier tier in _tiers)
+        {
+            tier.Local?.Remove(node);
         }
     }
 }

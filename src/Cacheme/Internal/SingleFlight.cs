@@ -173,6 +173,7 @@ internal sealed class SingleFlight<T>(Action<Flight<T>, int, bool>? countDeferre
         if (flight.Leave())
         {
             Remove(flight);
+            flight.Forget(); // out of the table, no invalidation can reach it: a loader that ignores the token must not write back
             flight.CancelWork();
         }
     }

@@ -88,11 +88,19 @@ public sealed class RecordingRemoteStorage(TimeProvider time) : IRemoteStorage, 
         Interlocked.Increment(ref _landed);
     }
 
-    public ValueTask<bool> DeleteAsync(string key, CancellationToken cancellationToken)
+    /// <summary>When set, deletes are counted, then wait for this task before they land.</summary>
+    public Task? DeleteHang { get; set; }
+
+    public async ValueTask<bool> DeleteAsync(string key, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _deletes);
         ThrowIfFailing();
-        return ValueTask.FromResult(_data.TryRemove(key, out _));
+        if (DeleteHang is { } hang)
+        {
+            await hang.WaitAsync(cancellationToken);
+        }
+
+        return _data.TryRemove(key, out _);
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
