@@ -232,8 +232,7 @@ public sealed class CachemeHybridCache : HybridCache
         NodeDefinition<HybridEntry<T>>? definition = DefinitionFor<T>(options);
         if (definition is not null)
         {
-            HybridEntry<T> entry = Entry(value, TagList(tags));
-            await _client.RefreshAsync(definition.Create(key, _ => ValueTask.FromResult(entry)), cancellationToken).ConfigureAwait(false);
+            await _client.SetAsync(definition.Create(key, NeverLoaded<T>.Loader), Entry(value, TagList(tags)), cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -24,6 +24,10 @@ public static class Cacheme
     public static ValueTask InvalidateAsync<T>(CacheNode<T> node, CancellationToken cancellationToken = default) =>
         Default.InvalidateAsync(node, cancellationToken);
 
+    /// <inheritdoc cref="CachemeClient.SetAsync{T}"/>
+    public static ValueTask SetAsync<T>(CacheNode<T> node, T value, CancellationToken cancellationToken = default) =>
+        Default.SetAsync(node, value, cancellationToken);
+
     /// <inheritdoc cref="CachemeClient.RefreshAsync{T}"/>
     public static ValueTask<T> RefreshAsync<T>(CacheNode<T> node, CancellationToken cancellationToken = default) =>
         Default.RefreshAsync(node, cancellationToken);

@@ -302,6 +302,24 @@ public sealed partial class CachemeClient : IAsyncDisposable
         return Runtime(node).InvalidateAsync(node, cancellationToken);
     }
 
+    /// <summary>
+    /// Writes <paramref name="value"/> as the node's value to every tier of its chain without calling the loader: for
+    /// write-through, when the caller has just changed the source and holds the new value. A read of the key in flight is
+    /// detached (its older value is written nowhere), other instances drop their local copies through the backplane, and
+    /// the doorkeeper is not consulted (the caller asked for the value to be cached).
+    /// </summary>
+    /// <typeparam name="T">The value type.</typeparam>
+    /// <param name="node">The node.</param>
+    /// <param name="value">The value.</param>
+    /// <param name="cancellationToken">Cancels the writes.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="node"/> is null.</exception>
+    /// <exception cref="AggregateException">A remote tier could not write; the other tiers were still written.</exception>
+    public ValueTask SetAsync<T>(CacheNode<T> node, T value, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return Runtime(node).SetAsync(node, value, cancellationToken);
+    }
+
     /// <summary>Invalidates the node, then reads it again (which loads it and writes every tier).</summary>
     /// <typeparam name="T">The value type.</typeparam>
     /// <param name="node">The node.</param>

@@ -69,6 +69,22 @@ public sealed class BackplaneTests
     }
 
     [Fact]
+    public async Task SetAsync_in_one_instance_drops_the_other_instances_local_copy()
+    {
+        var (a, b, _, _) = await TwoInstancesAsync();
+        var source = new TestSource();
+        var node = new ItemNode("1", source, Chain);
+        await a.GetAsync(node);
+        await b.GetAsync(node);
+
+        await a.SetAsync(node, "set");
+        Assert.Equal(1, b.InvalidationsReceived);
+        Assert.Equal("set", await b.GetAsync(node)); // from the shared tier
+        Assert.Equal("set", await a.GetAsync(node));
+        Assert.Equal(1, source.Total);
+    }
+
+    [Fact]
     public async Task Without_a_backplane_the_other_instance_keeps_its_local_copy()
     {
         var (a, b, _, _) = await TwoInstancesAsync(backplane: false);

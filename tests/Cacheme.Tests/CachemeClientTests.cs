@@ -1,3 +1,4 @@
+using CachemeNet.Internal;
 using System.Text;
 using CachemeNet;
 
@@ -395,6 +396,98 @@ public sealed class CachemeClientTests
         Assert.Equal(2, chain.Source.Total);
         Assert.Single(chain.Remote.Keys);
         Assert.True(chain.Local.TryGet(node, out _));
+    }
+
+    [Fact]
+    public async Task SetAsync_writes_every_tier_without_loading_and_replaces_a_cached_value()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        var node = new ItemNode("1", chain.Source, new NodeMeta { Caches = LocalRemote.Caches, Doorkeeper = new BloomFilter(1000, 0.01) });
+        await chain.Client.SetAsync(node, "set");
+        Assert.Equal("set", await chain.Client.GetAsync(node)); // a first-seen key, written anyway: the caller asked for it
+        Assert.Equal("set", RemoteValue(chain));
+
+        await chain.Client.SetAsync(node, "set again");
+        Assert.Equal("set again", await chain.Client.GetAsync(node));
+        chain.Local.Remove(node);
+        Assert.Equal("set again", await chain.Client.GetAsync(node)); // from the remote tier
+        Assert.Equal(0, chain.Source.Total);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)] // local tier only
+    public async Task SetAsync_detaches_a_load_in_flight_so_its_older_value_is_written_nowhere(bool remoteTier)
+    {
+        await using var chain = await TestChain.CreateAsync();
+        TaskCompletionSource gate = chain.GateSource();
+        var node = new ItemNode("1", chain.Source, remoteTier ? LocalRemote : TestChain.Meta(new Cache("local", null)));
+        Task<string> inFlight = await chain.StartReadAsync(node);
+
+        await chain.Client.SetAsync(node, "new");
+        gate.SetResult();
+
+        Assert.Equal("value:1", await inFlight); // its caller still gets what it loaded
+        Assert.Equal("new", await chain.Client.GetAsync(node));
+        Assert.Equal(remoteTier ? "new" : null, remoteTier ? RemoteValue(chain) : null);
+        Assert.Equal(1, chain.Source.Total);
+    }
+
+    [Fact]
+    public async Task A_read_that_found_the_older_remote_value_while_SetAsync_wrote_does_not_copy_it_over_the_new_one()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        var node = new ItemNode("1", chain.Source, LocalRemote);
+        await chain.Client.GetAsync(node); // "value:1" in both tiers; one remote read, one write
+        var write = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reply = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        chain.Remote.WriteHang = write.Task;
+        Task set = chain.Client.SetAsync(node, "new").AsTask(); // local copy cleared, the remote write on the wire
+        await Poll.UntilAsync(() => chain.Remote.Sets == 2, "SetAsync's write leaving");
+        chain.Remote.ReplyHang = reply.Task;
+        Task<string> read = chain.Client.GetAsync(node).AsTask(); // a local miss that reads the older remote value
+        await Poll.UntilAsync(() => chain.Remote.Gets == 2, "the read reaching the remote tier");
+        chain.Remote.WriteHang = null;
+        write.SetResult();
+        await set.WaitAsync(TimeSpan.FromSeconds(30));
+        chain.Remote.ReplyHang = null;
+        reply.SetResult();
+
+        Assert.Equal("value:1", await read.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal("new", await chain.Client.GetAsync(node));
+        Assert.Equal("new", RemoteValue(chain));
+    }
+
+    [Fact]
+    public async Task SetAsync_of_a_namespaced_node_is_dropped_with_its_namespace()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        var node = new TenantUserNode(1, 2, chain.Source, LocalRemote);
+        await chain.Client.SetAsync(node, "set");
+        Assert.Equal("set", await chain.Client.GetAsync(node));
+
+        await chain.Client.InvalidateNamespaceAsync("tenant:1");
+        Assert.Equal("value:1/2", await chain.Client.GetAsync(node));
+    }
+
+    [Fact]
+    public async Task SetAsync_reports_a_failing_remote_tier_after_writing_the_others_and_rejects_a_null_node()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        var node = new ItemNode("1", chain.Source, LocalRemote);
+        chain.Remote.Failure = new InvalidOperationException("remote down");
+
+        AggregateException thrown = await Assert.ThrowsAsync<AggregateException>(async () => await chain.Client.SetAsync(node, "set"));
+        Assert.IsType<InvalidOperationException>(Assert.Single(thrown.InnerExceptions));
+        Assert.True(chain.Local.TryGet(node, out _));
+        await Assert.ThrowsAsync<ArgumentNullException>(async () => await chain.Client.SetAsync<string>(null!, "x"));
+    }
+
+    private static string RemoteValue(TestChain chain)
+    {
+        Assert.True(RemoteEnvelope.TryDecode(Serializers.Json, chain.Remote.Raw("cacheme:item:1:v1")!, out string value, out _, out string? error), error);
+        return value;
     }
 
     [Theory]

@@ -45,6 +45,7 @@ public sealed class QuickstartTests
         IReadOnlyList<UserInfo> many = await Cacheme.GetAllAsync([new UserInfoNode(1), new UserInfoNode(2), new UserInfoNode(1)]);
         await Cacheme.InvalidateAsync(new UserInfoNode(1));
         await Cacheme.RefreshAsync(new UserInfoNode(1));
+        await Cacheme.SetAsync(new UserInfoNode(2), new UserInfo(2, "renamed")); // write-through after changing the source
         NodeStats stats = Cacheme.Stats<UserInfoNode>();
         IReadOnlyList<Type> nodes = Cacheme.Nodes();
         Cacheme.SetPrefix("mycache");

@@ -39,11 +39,12 @@ public sealed class SingleFlightSoakTests
     }
 
     [Fact]
-    public async Task After_reads_racing_invalidations_settle_the_tiers_hold_nothing_older_than_the_last_invalidation()
+    public async Task After_reads_racing_invalidations_and_sets_settle_the_tiers_hold_nothing_older_than_the_last_one()
     {
-        // One thread changes the source, then invalidates; another reads. Once both stop, reads must come to see the
-        // last version: a load that read an older one started before the last invalidation, which detached it, so it
-        // must not have left its value in the local or the remote tier (with no TTL, such a copy would stay for good).
+        // One thread changes the source, then invalidates the key or sets the new value; another reads. Once both stop,
+        // reads must come to see the last version: a load that read an older one started before the last invalidation or
+        // set, which detached it, so it must not have left its value in the local or the remote tier (with no TTL, such
+        // a copy would stay for good).
         await using var chain = await TestChain.CreateAsync();
         var source = new StrongBox<int>(0);
         var node = new VersionedNode(source, TestChain.Meta(new Cache("local", null), new Cache("remote", null)));
@@ -61,8 +62,16 @@ public sealed class SingleFlightSoakTests
             {
                 for (int i = 0; i < 20; i++)
                 {
-                    Interlocked.Increment(ref source.Value);
-                    await chain.Client.InvalidateAsync(node);
+                    int version = Interlocked.Increment(ref source.Value);
+                    if (i % 2 == 0)
+                    {
+                        await chain.Client.InvalidateAsync(node);
+                    }
+                    else
+                    {
+                        await chain.Client.SetAsync(node, $"v{version}"); // write-through of the new version
+                    }
+
                     await Task.Yield();
                 }
             });

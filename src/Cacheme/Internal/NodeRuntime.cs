@@ -959,6 +959,57 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
         }
     }
 
+    /// <summary>
+    /// Writes <paramref name="value"/> to every tier without loading (see <see cref="CachemeClient.SetAsync{T}"/>): as
+    /// <see cref="InvalidateAsync"/> does, it detaches the read in flight and clears the local tiers, writes the remote
+    /// tiers, then detaches and clears again (a read that began meanwhile could have found the older remote value), and
+    /// only then writes the local tiers.
+    /// </summary>
+    public async ValueTask SetAsync(CacheNode<T> node, T value, CancellationToken cancellationToken)
+    {
+        (string key, string? nsVersion) = await ResolveKeyAsync(node, cancellationToken).ConfigureAwait(false);
+        ForgetAndClearLocals(key, node);
+        List<Exception>? errors = null;
+        if (HasRemote(_tiers.Length))
+        {
+            byte[] bytes = Encode(value);
+            foreach (Tier tier in _tiers)
+            {
+                if (tier.Remote is null)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    await tier.Remote.SetAsync(key, bytes, StoredTtl(tier), cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    TierFailed(tier, "set", e);
+                    (errors ??= []).Add(e);
+                }
+            }
+
+            ForgetAndClearLocals(key, node);
+        }
+
+        foreach (Tier tier in _tiers)
+        {
+            if (tier.Local is not null)
+            {
+                SetLocal(tier, node, value, nsVersion);
+            }
+        }
+
+        _client.TrackLocal(key, node);
+        await _client.PublishAsync(CacheInvalidationKind.Key, key).ConfigureAwait(false);
+        if (errors is not null)
+        {
+            throw new AggregateException($"Setting {key} failed in {errors.Count} tier(s); other tiers were written.", errors);
+        }
+    }
+
     /// <summary>Detaches the key's read in flight (<see cref="SingleFlight{T}.Forget"/>), then removes the node from every local tier.</summary>
     private void ForgetAndClearLocals(string key, CacheNode<T> node)
     {

@@ -40,8 +40,17 @@ public sealed class RecordingRemoteStorage(TimeProvider time) : IRemoteStorage, 
             await hang.WaitAsync(cancellationToken);
         }
 
-        return Read(key);
+        byte[]? value = Read(key);
+        if (ReplyHang is { } reply)
+        {
+            await reply.WaitAsync(cancellationToken);
+        }
+
+        return value;
     }
+
+    /// <summary>When set, reads take the value, then wait for this task before returning it (a reply on the wire).</summary>
+    public Task? ReplyHang { get; set; }
 
     public ValueTask<IReadOnlyList<byte[]?>> GetManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
     {
