@@ -29,7 +29,7 @@ public sealed class RedisResilienceTests
     }
 
     [Fact]
-    public async Task Refresh_in_one_instance_drops_the_local_copy_in_another_through_redis_pub_sub()
+    public async Task Refresh_and_set_in_one_instance_drop_the_local_copy_in_another_through_redis_pub_sub()
     {
         string prefix = Prefix();
         await using CachemeClient a = await ClientAsync(prefix, TestServers.Redis);
@@ -48,6 +48,10 @@ public sealed class RedisResilienceTests
 
         await TestServers.EventuallyAsync(() => Task.FromResult(b.InvalidationsReceived >= 1), "b hears the invalidation");
         Assert.Equal("v2", await b.GetAsync(ofB.Create("k", Load)));
+
+        await a.SetAsync(ofA.Create("k", Load), "set"); // write-through: Redis holds it, b drops its local v2
+        await TestServers.EventuallyAsync(() => Task.FromResult(b.InvalidationsReceived >= 2), "b hears the set");
+        Assert.Equal("set", await b.GetAsync(ofB.Create("k", Load)));
     }
 
     [Fact]
