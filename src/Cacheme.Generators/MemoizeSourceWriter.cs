@@ -46,6 +46,18 @@ internal static class MemoizeSourceWriter
             .Append(state.Expression).Append(", ").Append(state.Loader).Append(", ").Append(companionToken).Append(')')
             .Append(m.ReturnsTask ? ".AsTask()" : string.Empty).Append(";\n");
 
+        // Set companion (write-through): the value first, so the method's own optional parameters stay last.
+        string value = ValueParameterName(m);
+        body.Append('\n');
+        body.Append(indent).Append("/// <summary>Caches <paramref name=\"").Append(value).Append("\"/> as what <c>").Append(m.Name)
+            .Append("</c> returns for these arguments, in every tier, without calling the loader (write-through after changing the source).</summary>\n");
+        body.Append(indent).Append("/// <param name=\"").Append(value).Append("\">The value to cache.</param>\n");
+        AppendParamDocs(body, indent, m, companionToken);
+        body.Append(indent).Append(m.CompanionModifiers).Append(' ').Append(kind).Append(" Set").Append(m.BaseName).Append("Async(")
+            .Append(m.ValueType).Append(' ').Append(value).Append(", ").Append(Parameters(m, defaults: true, addToken: true)).Append(")\n"); // never empty: the token at least
+        body.Append(indent).Append("    => ").Append(m.Client).Append(".SetAsync<").Append(m.ValueType).Append(">(").Append(node).Append(", ")
+            .Append(value).Append(", ").Append(companionToken).Append(')').Append(m.ReturnsTask ? ".AsTask()" : string.Empty).Append(";\n");
+
         if (m.TemplateNode is { } template)
         {
             body.Append('\n');
@@ -133,6 +145,18 @@ internal static class MemoizeSourceWriter
         }
 
         return text.ToString();
+    }
+
+    /// <summary>The name of the Set companion's value parameter: <c>value</c>, unless one of the method's parameters has it.</summary>
+    private static string ValueParameterName(MemoizeMethod m)
+    {
+        string name = "value";
+        while (m.Parameters.Any(p => p.Name.TrimStart('@') == name))
+        {
+            name = "_" + name;
+        }
+
+        return name;
     }
 
     private static string Parameters(MemoizeMethod m, bool defaults, bool addToken)

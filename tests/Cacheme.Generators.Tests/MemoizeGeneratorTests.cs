@@ -97,6 +97,16 @@ public sealed class MemoizeGeneratorTests
             }
             """
         },
+        {
+            "a parameter named value and one with a default (the Set companion's value parameter)", """
+            internal static partial class S
+            {
+                [Memoize("v:{value}:{_value}:{page}", Caches = new[] { "local" })]
+                public static partial ValueTask<string> GetAsync(string value, int _value, int page = 1);
+                private static ValueTask<string> GetCoreAsync(string value, int _value, int page) => new(value);
+            }
+            """
+        },
     };
 
     [Theory]
@@ -166,6 +176,13 @@ public sealed class MemoizeGeneratorTests
                 /// <returns>The freshly loaded value.</returns>
                 public global::System.Threading.Tasks.ValueTask<global::Demo.UserInfo> RefreshGetUserInfoAsync(int userId, global::System.Threading.CancellationToken cancellationToken = default)
                     => global::CachemeNet.Cacheme.Default.RefreshAsync<global::Demo.UserInfo, (global::Demo.UserService, int)>(new global::Demo.UserInfoNode(UserId: userId), (this, userId), static (s, ct) => s.Item1.GetUserInfoCoreAsync(s.Item2, ct), cancellationToken);
+
+                /// <summary>Caches <paramref name="value"/> as what <c>GetUserInfoAsync</c> returns for these arguments, in every tier, without calling the loader (write-through after changing the source).</summary>
+                /// <param name="value">The value to cache.</param>
+                /// <param name="userId">As for <c>GetUserInfoAsync</c>.</param>
+                /// <param name="cancellationToken">Cancels the operation.</param>
+                public global::System.Threading.Tasks.ValueTask SetGetUserInfoAsync(global::Demo.UserInfo value, int userId, global::System.Threading.CancellationToken cancellationToken = default)
+                    => global::CachemeNet.Cacheme.Default.SetAsync<global::Demo.UserInfo>(new global::Demo.UserInfoNode(UserId: userId), value, cancellationToken);
             }
         }
 
@@ -198,6 +215,15 @@ public sealed class MemoizeGeneratorTests
                 /// <returns>The freshly loaded value.</returns>
                 public static global::System.Threading.Tasks.Task<string> RefreshGetPriceAsync(string sku, double ratio, global::System.DateTime at, global::System.Threading.CancellationToken cancellationToken = default)
                     => global::CachemeNet.Cacheme.Default.RefreshAsync<string, (string, double, global::System.DateTime)>(new __GetPriceAsync_MemoizeNode(sku, ratio, at), (sku, ratio, at), static (s, ct) => new global::System.Threading.Tasks.ValueTask<string>(global::Demo.Prices.GetPriceCoreAsync(s.Item1, s.Item2, s.Item3)), cancellationToken).AsTask();
+
+                /// <summary>Caches <paramref name="value"/> as what <c>GetPriceAsync</c> returns for these arguments, in every tier, without calling the loader (write-through after changing the source).</summary>
+                /// <param name="value">The value to cache.</param>
+                /// <param name="sku">As for <c>GetPriceAsync</c>.</param>
+                /// <param name="ratio">As for <c>GetPriceAsync</c>.</param>
+                /// <param name="at">As for <c>GetPriceAsync</c>.</param>
+                /// <param name="cancellationToken">Cancels the operation.</param>
+                public static global::System.Threading.Tasks.Task SetGetPriceAsync(string value, string sku, double ratio, global::System.DateTime at, global::System.Threading.CancellationToken cancellationToken = default)
+                    => global::CachemeNet.Cacheme.Default.SetAsync<string>(new __GetPriceAsync_MemoizeNode(sku, ratio, at), value, cancellationToken).AsTask();
 
                 private sealed record __GetPriceAsync_MemoizeNode : global::CachemeNet.CacheNode<string>
                 {

@@ -83,6 +83,23 @@ public sealed class MemoizeRuntimeTests
         Assert.Equal([1, 2, 2], service.Loaded);
     }
 
+    [Theory]
+    [MemberData(nameof(Forms))]
+    public async Task Set_caches_the_value_for_that_arguments_key_without_loading(string form)
+    {
+        (CachemeClient client, _) = await RecordingStorageProvider.CreateClientAsync();
+        var service = new UserService(client);
+        service.Gate.SetResult();
+        await Get(service, form, 1);
+
+        await Set(service, form, new UserInfo(1, 99), 1);
+        await Set(service, form, new UserInfo(2, 98), 2);
+
+        Assert.Equal(new UserInfo(1, 99), await Get(service, form, 1));
+        Assert.Equal(new UserInfo(2, 98), await Get(service, form, 2));
+        Assert.Equal([1], service.Loaded);
+    }
+
     [Fact]
     public async Task Node_form_shares_entries_with_the_node_read_directly()
     {
@@ -148,6 +165,9 @@ public sealed class MemoizeRuntimeTests
 
     private static Task Invalidate(UserService service, string form, int id) =>
         form == "node" ? service.InvalidateGetUserByNodeAsync(id) : service.InvalidateGetUserInfoAsync(id).AsTask();
+
+    private static Task Set(UserService service, string form, UserInfo value, int id) =>
+        form == "node" ? service.SetGetUserByNodeAsync(value, id) : service.SetGetUserInfoAsync(value, id).AsTask();
 
     private static Task<UserInfo> Refresh(UserService service, string form, int id) =>
         form == "node" ? service.RefreshGetUserByNodeAsync(id) : service.RefreshGetUserInfoAsync(id).AsTask();
