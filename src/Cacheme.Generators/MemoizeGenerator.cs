@@ -4,7 +4,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace CachemeNet.Generators;
 
 /// <summary>
-/// Writes the bodies of <c>[Memoize]</c> partial methods (and their Invalidate/Refresh companions) so that they read through
+/// Writes the bodies of <c>[Memoize]</c> partial methods (and their Invalidate/Refresh/Set companions) so that they read through
 /// Cacheme, without reflection at run time. See the README's Memoize section.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
