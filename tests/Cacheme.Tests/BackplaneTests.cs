@@ -139,6 +139,25 @@ public sealed class BackplaneTests
     }
 
     [Fact]
+    public async Task A_miss_that_takes_the_lease_after_another_instance_loaded_the_key_takes_its_value()
+    {
+        var (_, b, shared, time) = await TwoInstancesAsync();
+        var meta = new NodeMeta { Caches = [new Cache("local", null), new Cache("remote", null)], DistributedLoadLease = TimeSpan.FromSeconds(10) };
+        var source = new TestSource();
+        var node = new ItemNode("1", source, meta);
+        // The other instance loads the key, writes it and releases its lease between b's miss and b's lease.
+        shared.BeforeLock = _ => shared.Plant("cacheme:item:1:v1", CachemeNet.Internal.RemoteEnvelope.Encode(Serializers.Json, "loaded elsewhere", time.GetUtcNow()));
+
+        Assert.Equal("loaded elsewhere", await b.GetAsync(node));
+        Assert.Equal(0, source.Total);
+        Assert.Equal(1, b.Stats<ItemNode>().TierHits["remote"]);
+        Assert.DoesNotContain(shared.Keys, k => k.EndsWith(":lock", StringComparison.Ordinal)); // released
+        shared.BeforeLock = null;
+        Assert.Equal("loaded elsewhere", await b.GetAsync(node)); // and copied to b's local tier
+        Assert.Equal(1, b.Stats<ItemNode>().TierHits["local"]);
+    }
+
+    [Fact]
     public async Task An_expired_lease_is_taken_over_when_its_holder_died()
     {
         var (_, b, shared, time) = await TwoInstancesAsync();

@@ -294,6 +294,30 @@ public sealed class EagerRefreshTests
         Assert.Equal((0, 3L), (chain.Client.Stats<ItemNode>().EagerRefreshCount, chain.Client.Stats<ItemNode>().RequestCount));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // GetAllAsync of a batch-loading node type
+    public async Task A_refresh_that_takes_the_lease_after_another_process_refreshed_the_key_takes_its_value(bool batched)
+    {
+        await using var chain = await TestChain.CreateAsync();
+        NodeMeta meta = Meta(lease: TimeSpan.FromMinutes(1));
+        ItemNode node = new("1", chain.Source, meta);
+        BatchSourceNode[] batch = [new("1", chain.Source, meta), new("2", chain.Source, meta)];
+        _ = batched ? await chain.Client.GetAllAsync(batch) : [await chain.Client.GetAsync(node)];
+        chain.Time.Advance(TimeSpan.FromSeconds(6));
+        // Another process reloads key 1 and releases its lease between this process's read and its lease.
+        chain.Remote.BeforeLock = lockKey => chain.Remote.Plant(lockKey[..^":lock".Length], RemoteEnvelope.Encode(Serializers.Json, $"other:{lockKey}", chain.Time.GetUtcNow()));
+
+        _ = batched ? await chain.Client.GetAllAsync(batch) : [await chain.Client.GetAsync(node)];
+        await Poll.UntilAsync(() => chain.Client.Runtime(node).InFlightCount == 0 && chain.Client.Runtime(batch[0]).InFlightCount == 0, "the refresh ending");
+
+        Assert.Equal(batched ? 2 : 1, chain.Source.Total); // no reload
+        Assert.Equal($"other:{LockKey}", batched ? (await chain.Client.GetAllAsync(batch))[0] : await chain.Client.GetAsync(node));
+        Assert.Equal(0, batched ? chain.Client.Stats<BatchSourceNode>().EagerRefreshCount : chain.Client.Stats<ItemNode>().EagerRefreshCount);
+        chain.Remote.BeforeLock = null;
+        Assert.NotNull(await chain.Remote.TryLockAsync(LockKey, TimeSpan.FromMinutes(1), CancellationToken.None)); // released
+    }
+
     [Fact]
     public async Task A_read_with_its_own_loader_is_refreshed_with_that_loader_not_the_nodes()
     {

@@ -130,14 +130,14 @@ internal sealed partial class NodeRuntime<T>
                 _counters.TierHit(i);
                 if (_eagerRefresh is not null && RefreshDue(stored))
                 {
-                    long freshUntil = ((StampedValue)stored!).FreshUntilUtcTicks;
+                    ValueStamp stamp = Stamp(_tiers[i], stored, default);
                     if (due is not null)
                     {
-                        due.Add(new DueRefresh(node, nsVersion, value, freshUntil, null));
+                        due.Add(new DueRefresh(node, nsVersion, value, stamp, null));
                     }
                     else
                     {
-                        StartRefresh(node, nsVersion, value, freshUntil, loader.Create());
+                        StartRefresh(node, nsVersion, value, stamp, loader.Create());
                     }
                 }
 
@@ -190,7 +190,7 @@ internal sealed partial class NodeRuntime<T>
                         group.Hit(i, value, _failSafe is null ? bytes : null);
                         if (_eagerRefresh is not null && (tier.Local is not null ? RefreshDue(stored) : RefreshDue(tier, writtenAt)))
                         {
-                            group.RefreshDueFreshUntil = FreshUntil(tier, stored, writtenAt);
+                            group.RefreshDueStamp = Stamp(tier, stored, writtenAt);
                         }
 
                         hits.Add(group);
@@ -253,9 +253,9 @@ internal sealed partial class NodeRuntime<T>
             List<DueRefresh>? due = null;
             foreach (KeyGroup group in led)
             {
-                if (group.RefreshDueFreshUntil is { } freshUntil && group.Flight!.Task.IsCompletedSuccessfully)
+                if (group.RefreshDueStamp is { } stamp && group.Flight!.Task.IsCompletedSuccessfully)
                 {
-                    (due ??= []).Add(new DueRefresh(group.Node, group.NamespaceVersion, group.Value, freshUntil, group.Flight.Key));
+                    (due ??= []).Add(new DueRefresh(group.Node, group.NamespaceVersion, group.Value, stamp, group.Flight.Key));
                 }
             }
 
@@ -317,16 +317,16 @@ internal sealed partial class NodeRuntime<T>
         {
             foreach (DueRefresh refresh in due)
             {
-                StartRefresh(refresh.Node, refresh.NamespaceVersion, refresh.Current, refresh.FreshUntilUtcTicks, null, refresh.Key);
+                StartRefresh(refresh.Node, refresh.NamespaceVersion, refresh.Current, refresh.Stamp, null, refresh.Key);
             }
 
             return;
         }
 
-        var led = new List<(KeyGroup Group, T Current)>(due.Count);
+        var led = new List<(KeyGroup Group, T Current, long CurrentWrittenUtcTicks)>(due.Count);
         foreach (DueRefresh refresh in due)
         {
-            if (LeadRefresh(refresh.Node, refresh.NamespaceVersion, refresh.Current, refresh.FreshUntilUtcTicks, refresh.Key) is not { } flight)
+            if (LeadRefresh(refresh.Node, refresh.NamespaceVersion, refresh.Current, refresh.Stamp.FreshUntilUtcTicks, refresh.Key) is not { } flight)
             {
                 continue;
             }
@@ -337,7 +337,7 @@ internal sealed partial class NodeRuntime<T>
                 group.SetStale(refresh.Current);
             }
 
-            led.Add((group, refresh.Current));
+            led.Add((group, refresh.Current, refresh.Stamp.WrittenUtcTicks));
         }
 
         if (led.Count > 0)
@@ -350,7 +350,7 @@ internal sealed partial class NodeRuntime<T>
     /// The reload behind <see cref="RefreshMany"/>: as <see cref="RefreshAsync"/> per key (a key whose distributed load
     /// lease another process holds is not reloaded), then one batched load and batched write-back for the rest.
     /// </summary>
-    private async Task RefreshManyAsync(List<(KeyGroup Group, T Current)> led)
+    private async Task RefreshManyAsync(List<(KeyGroup Group, T Current, long CurrentWrittenUtcTicks)> led)
     {
         List<KeyGroup> groups = led.ConvertAll(static l => l.Group);
         using var batchAbandon = new CancellationTokenSource();
@@ -360,7 +360,7 @@ internal sealed partial class NodeRuntime<T>
         try
         {
             var pending = new List<KeyGroup>(led.Count);
-            foreach ((KeyGroup group, T current) in led)
+            foreach ((KeyGroup group, T current, long currentWritten) in led)
             {
                 if (_loadLease is { } leaseLength)
                 {
@@ -374,6 +374,14 @@ internal sealed partial class NodeRuntime<T>
                     if (lease is not null)
                     {
                         leases.Add((group.Flight.Key, lease));
+                        if (await ReadSharedAfterLeaseAsync(group.Flight.Key, currentWritten, token).ConfigureAwait(false) is (true, T written, _))
+                        {
+                            // Refreshed by the process that held the lease before: take its value instead of reloading.
+                            WriteLocals(group.Flight, group.Node, written, group.NamespaceVersion, _sharedTierIndex);
+                            group.Flight.HitTier = _sharedTierIndex;
+                            group.Flight.SetResult(written);
+                            continue;
+                        }
                     }
                 }
 
@@ -576,7 +584,7 @@ internal sealed partial class NodeRuntime<T>
     private readonly record struct Outcome(T Value, Exception? Error);
 
     /// <summary>A value a GetAllAsync call found due for an eager refresh: what <see cref="StartRefresh"/> takes.</summary>
-    private readonly record struct DueRefresh(CacheNode<T> Node, string? NamespaceVersion, T Current, long FreshUntilUtcTicks, string? Key);
+    private readonly record struct DueRefresh(CacheNode<T> Node, string? NamespaceVersion, T Current, ValueStamp Stamp, string? Key);
 
     private sealed class StrongBox(int value)
     {
@@ -609,9 +617,9 @@ internal sealed partial class NodeRuntime<T>
 
         /// <summary>
         /// Set when the fresh value that served the group is past its eager refresh point (and this batch claimed the
-        /// refresh): until when (UTC ticks) that value is fresh.
+        /// refresh): when that value was written and until when it is fresh.
         /// </summary>
-        public long? RefreshDueFreshUntil { get; set; }
+        public ValueStamp? RefreshDueStamp { get; set; }
 
         public void SetStale(T value)
         {

@@ -368,7 +368,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
         bool hasStale = false;
         T stale = default!;
         bool refreshDue = false;
-        long hitFreshUntil = 0;
+        ValueStamp hitStamp = default;
         T hit = default!;
         try
         {
@@ -402,7 +402,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
                 {
                     // Started once this flight has left the table, so the refresh leads its own.
                     refreshDue = tier.Local is not null ? RefreshDue(stored) : RefreshDue(tier, writtenAt);
-                    hitFreshUntil = refreshDue ? FreshUntil(tier, stored, writtenAt) : 0;
+                    hitStamp = refreshDue ? Stamp(tier, stored, writtenAt) : default;
                     hit = found;
                     await CompleteHitAsync(node, nsVersion, flight, i, found, bytes, token).ConfigureAwait(false);
                     return;
@@ -448,7 +448,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
             _flights.Remove(flight);
             if (refreshDue)
             {
-                StartRefresh(node, nsVersion, hit, hitFreshUntil, loader, key);
+                StartRefresh(node, nsVersion, hit, hitStamp, loader, key);
             }
         }
     }
@@ -474,12 +474,20 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
         RefreshAfter(tier) is { } after && writtenAt + after <= Time.GetUtcNow();
 
     /// <summary>
-    /// Until when (UTC ticks) a value <paramref name="tier"/> holds fresh stays so: the stamp of a local entry
-    /// (<paramref name="stored"/>), or a remote value's write time (<paramref name="writtenAt"/>) plus the tier's TTL. Only
-    /// for a value due for an eager refresh, which has a stamp (local) or a TTL (remote).
+    /// When a value <paramref name="tier"/> holds fresh was written there and until when it stays fresh: from the stamp of
+    /// a local entry (<paramref name="stored"/>), or a remote value's write time (<paramref name="writtenAt"/>), and the
+    /// tier's TTL. Only for a value due for an eager refresh, which has a stamp (local) and a TTL.
     /// </summary>
-    private static long FreshUntil(Tier tier, object? stored, DateTimeOffset writtenAt) =>
-        tier.Local is not null ? ((StampedValue)stored!).FreshUntilUtcTicks : (writtenAt + tier.Ttl!.Value).UtcTicks;
+    private static ValueStamp Stamp(Tier tier, object? stored, DateTimeOffset writtenAt)
+    {
+        long ttl = tier.Ttl!.Value.Ticks;
+        return tier.Local is not null
+            ? new ValueStamp(((StampedValue)stored!).FreshUntilUtcTicks - ttl, ((StampedValue)stored!).FreshUntilUtcTicks)
+            : new ValueStamp(writtenAt.UtcTicks, writtenAt.UtcTicks + ttl);
+    }
+
+    /// <summary>When (UTC ticks) a value an eager refresh replaces was written to the tier it was found in, and until when it is fresh.</summary>
+    private readonly record struct ValueStamp(long WrittenUtcTicks, long FreshUntilUtcTicks);
 
     /// <summary>How long after a write to <paramref name="tier"/> a hit there starts an eager refresh; null when it never does.</summary>
     private TimeSpan? RefreshAfter(Tier tier) =>
@@ -489,17 +497,17 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
     /// Eager refresh: reloads the node in the background unless a load of its key is running already (a caller's, or an
     /// earlier refresh's). The refresh leads a flight like any load, so a read that misses meanwhile joins it; with
     /// fail-safe, <paramref name="current"/> is what such a read gets if the reload fails. Until
-    /// <paramref name="freshUntilUtcTicks"/>, when <paramref name="current"/> stops being fresh, a read that reaches the
+    /// <paramref name="stamp"/>'s end, when <paramref name="current"/> stops being fresh, a read that reaches the
     /// flight gets <paramref name="current"/> at once instead of waiting for the reload (<see cref="Flight{T}.Standing"/>):
     /// a chain without a local tier in front reaches the flight on every read. It loads as the read that found the value
     /// would have: with <paramref name="loader"/>, or the node's own <see cref="CacheNode{T}.LoadAsync"/> when null.
     /// <paramref name="fullKey"/> is the node's full key when the caller has it.
     /// </summary>
-    private void StartRefresh(CacheNode<T> node, string? nsVersion, T current, long freshUntilUtcTicks, NodeLoader<T>? loader, string? fullKey = null)
+    private void StartRefresh(CacheNode<T> node, string? nsVersion, T current, ValueStamp stamp, NodeLoader<T>? loader, string? fullKey = null)
     {
-        if (LeadRefresh(node, nsVersion, current, freshUntilUtcTicks, fullKey) is { } flight)
+        if (LeadRefresh(node, nsVersion, current, stamp.FreshUntilUtcTicks, fullKey) is { } flight)
         {
-            _ = Task.Run(() => RefreshAsync(node, nsVersion, flight, current, loader));
+            _ = Task.Run(() => RefreshAsync(node, nsVersion, flight, current, stamp.WrittenUtcTicks, loader));
         }
     }
 
@@ -535,9 +543,10 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
     /// <summary>
     /// The reload behind an eager refresh. With a distributed load lease it first tries the lease once: when another
     /// process holds it, that process is loading the key and will write the shared tier, so this one does not reload
-    /// (the flight ends with <paramref name="current"/>).
+    /// (the flight ends with <paramref name="current"/>); when this one takes it, a value the shared tier got after
+    /// <paramref name="currentWrittenUtcTicks"/> (another process's refresh that ended meanwhile) is taken instead of reloading.
     /// </summary>
-    private async Task RefreshAsync(CacheNode<T> node, string? nsVersion, Flight<T> flight, T current, NodeLoader<T>? loader)
+    private async Task RefreshAsync(CacheNode<T> node, string? nsVersion, Flight<T> flight, T current, long currentWrittenUtcTicks, NodeLoader<T>? loader)
     {
         string? lease = null;
         try
@@ -548,6 +557,13 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
                 if (heldElsewhere)
                 {
                     flight.SetResult(current);
+                    return;
+                }
+
+                if (lease is not null && await ReadSharedAfterLeaseAsync(flight.Key, currentWrittenUtcTicks, flight.Token).ConfigureAwait(false) is (true, T written, byte[] bytes))
+                {
+                    // Refreshed by the process that held the lease before: take its value instead of reloading.
+                    await CompleteHitAsync(node, nsVersion, flight, _sharedTierIndex, written, bytes, flight.Token).ConfigureAwait(false);
                     return;
                 }
             }
@@ -628,6 +644,12 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
             (bool heldElsewhere, string? lease) = await TryLoadLeaseAsync(key, leaseLength, token).ConfigureAwait(false);
             if (!heldElsewhere)
             {
+                if (lease is not null && await ReadSharedAfterLeaseAsync(key, newerThanUtcTicks: null, token).ConfigureAwait(false) is (true, T written, byte[] writtenBytes))
+                {
+                    await ReleaseLoadLeaseAsync(key, lease).ConfigureAwait(false);
+                    return (false, null, written, writtenBytes);
+                }
+
                 return (true, lease, default!, null);
             }
 
@@ -642,6 +664,23 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Reads the shared tier once the lease is taken: the process that held it before may have loaded and written the key
+    /// between this one's read and its lease. Found when the shared tier holds the value fresh and, for an eager refresh,
+    /// written after <paramref name="newerThanUtcTicks"/> (the value the refresh was to replace), so this process need not
+    /// load it again.
+    /// </summary>
+    private async Task<(bool Found, T Value, byte[]? Bytes)> ReadSharedAfterLeaseAsync(string key, long? newerThanUtcTicks, CancellationToken token)
+    {
+        Tier shared = _tiers[_sharedTierIndex];
+        byte[]? bytes = await ReadRemoteAsync(shared, key, token).ConfigureAwait(false);
+        return bytes is not null
+            && ReadRemote(shared, key, bytes, out T value, out DateTimeOffset writtenAt) == Freshness.Fresh
+            && writtenAt.UtcTicks > (newerThanUtcTicks ?? long.MinValue)
+            ? (true, value, bytes)
+            : (false, default!, null);
     }
 
     /// <summary>

@@ -119,10 +119,14 @@ public sealed class RecordingRemoteStorage(TimeProvider time) : IRemoteStorage, 
 
     public int LockAttempts => _lockAttempts;
 
+    /// <summary>Called with the lock key when a lock is asked for, before it is taken (another process acting meanwhile).</summary>
+    public Action<string>? BeforeLock { get; set; }
+
     public ValueTask<string?> TryLockAsync(string key, TimeSpan lease, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _lockAttempts);
         ThrowIfFailing();
+        BeforeLock?.Invoke(key);
         lock (_locks)
         {
             if (Read(key) is not null)
