@@ -957,40 +957,12 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
         }
     }
 
-    /// <summary>
-    /// Invalidates the node's key: detaches the read in flight, clears the local tiers, deletes from the remote tiers,
-    /// then detaches and clears again, since a read that began meanwhile could have found the value in a remote tier not
-    /// yet cleared and copied it to the local tiers (a read still running is detached and takes its copy out itself, see
-    /// <see cref="WriteLocals"/>; one that finished has its copy cleared here).
-    /// </summary>
+    /// <summary>Deletes the node's key from every tier (see <see cref="ChangeRemotesAsync"/>), then tells other instances.</summary>
     public async ValueTask InvalidateAsync(CacheNode<T> node, CancellationToken cancellationToken)
     {
         (string key, _) = await ResolveKeyAsync(node, cancellationToken).ConfigureAwait(false);
-        ForgetAndClearLocals(key, node);
-        List<Exception>? errors = null;
-        foreach (Tier tier in _tiers)
-        {
-            if (tier.Remote is null)
-            {
-                continue;
-            }
-
-            try
-            {
-                await tier.Remote.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                TierFailed(tier, "delete", e);
-                (errors ??= []).Add(e);
-            }
-        }
-
-        if (HasRemote(_tiers.Length))
-        {
-            ForgetAndClearLocals(key, node);
-        }
-
+        List<Exception>? errors = await ChangeRemotesAsync(
+            key, node, "delete", async (tier, token) => await tier.Remote!.DeleteAsync(key, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         await _client.PublishAsync(CacheInvalidationKind.Key, key).ConfigureAwait(false);
         if (errors is not null)
         {
@@ -999,40 +971,15 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
     }
 
     /// <summary>
-    /// Writes <paramref name="value"/> to every tier without loading (see <see cref="CachemeClient.SetAsync{T}"/>): as
-    /// <see cref="InvalidateAsync"/> does, it detaches the read in flight and clears the local tiers, writes the remote
-    /// tiers, then detaches and clears again (a read that began meanwhile could have found the older remote value), and
-    /// only then writes the local tiers.
+    /// Writes <paramref name="value"/> to every tier without loading (see <see cref="CachemeClient.SetAsync{T}"/>): the
+    /// remote tiers as <see cref="ChangeRemotesAsync"/> does, then the local ones; then tells other instances.
     /// </summary>
     public async ValueTask SetAsync(CacheNode<T> node, T value, CancellationToken cancellationToken)
     {
         (string key, string? nsVersion) = await ResolveKeyAsync(node, cancellationToken).ConfigureAwait(false);
-        ForgetAndClearLocals(key, node);
-        List<Exception>? errors = null;
-        if (HasRemote(_tiers.Length))
-        {
-            byte[] bytes = Encode(value);
-            foreach (Tier tier in _tiers)
-            {
-                if (tier.Remote is null)
-                {
-                    continue;
-                }
-
-                try
-                {
-                    await tier.Remote.SetAsync(key, bytes, StoredTtl(tier), cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    TierFailed(tier, "set", e);
-                    (errors ??= []).Add(e);
-                }
-            }
-
-            ForgetAndClearLocals(key, node);
-        }
-
+        byte[]? bytes = HasRemote(_tiers.Length) ? Encode(value) : null;
+        List<Exception>? errors = await ChangeRemotesAsync(
+            key, node, "set", (tier, token) => tier.Remote!.SetAsync(key, bytes, StoredTtl(tier), token), cancellationToken).ConfigureAwait(false);
         foreach (Tier tier in _tiers)
         {
             if (tier.Local is not null)
@@ -1047,6 +994,43 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
         {
             throw new AggregateException($"Setting {key} failed in {errors.Count} tier(s); other tiers were written.", errors);
         }
+    }
+
+    /// <summary>
+    /// The part an invalidation and a set share: detaches the key's read in flight and clears the local tiers, applies
+    /// <paramref name="change"/> to every remote tier (a failure is counted, logged and returned, and the other tiers are
+    /// still changed), then detaches and clears again, since a read that began meanwhile could have found the old value in
+    /// a remote tier not yet changed and copied it to the local tiers (a read still running is detached and takes its
+    /// copy out itself, see <see cref="WriteLocals"/>; one that finished has its copy cleared here).
+    /// </summary>
+    private async Task<List<Exception>?> ChangeRemotesAsync(string key, CacheNode<T> node, string operation, Func<Tier, CancellationToken, ValueTask> change, CancellationToken cancellationToken)
+    {
+        ForgetAndClearLocals(key, node);
+        List<Exception>? errors = null;
+        foreach (Tier tier in _tiers)
+        {
+            if (tier.Remote is null)
+            {
+                continue;
+            }
+
+            try
+            {
+                await change(tier, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                TierFailed(tier, operation, e);
+                (errors ??= []).Add(e);
+            }
+        }
+
+        if (HasRemote(_tiers.Length))
+        {
+            ForgetAndClearLocals(key, node);
+        }
+
+        return errors;
     }
 
     /// <summary>Detaches the key's read in flight (<see cref="SingleFlight{T}.Forget"/>), then removes the node from every local tier.</summary>
