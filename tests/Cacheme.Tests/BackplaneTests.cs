@@ -85,6 +85,26 @@ public sealed class BackplaneTests
     }
 
     [Fact]
+    public async Task A_write_back_taken_out_after_an_invalidation_is_published_so_other_instances_drop_copies_of_it()
+    {
+        var (a, b, shared, _) = await TwoInstancesAsync();
+        var source = new TestSource();
+        var node = new ItemNode("1", source, Chain);
+        var wire = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        shared.WriteHang = wire.Task;
+        Assert.Equal("value:1", await a.GetAsync(node)); // its write-back to the shared tier is on the wire
+        await Poll.UntilAsync(() => shared.Sets == 1, "a's write-back leaving");
+
+        await a.InvalidateAsync(node);
+        Assert.Equal(1, b.InvalidationsReceived);
+        shared.WriteHang = null;
+        wire.SetResult(); // lands after the delete: a takes it out again, and b may have read it meanwhile
+
+        await Poll.UntilAsync(() => b.InvalidationsReceived == 2, "b hearing of the value taken out");
+        Assert.Empty(shared.Keys);
+    }
+
+    [Fact]
     public async Task Without_a_backplane_the_other_instance_keeps_its_local_copy()
     {
         var (a, b, _, _) = await TwoInstancesAsync(backplane: false);

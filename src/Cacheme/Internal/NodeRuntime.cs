@@ -864,9 +864,9 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
     /// <summary>
     /// Deletes a value written back to <paramref name="tier"/> by a flight that was invalidated while it wrote (see
     /// <see cref="WriteLocals"/> for the order that makes the check after the write enough), then, as an invalidation
-    /// does, detaches the key's current read and clears the local tiers: a read that found the value in the moment it
-    /// was there must not leave a copy. A failure of the delete is counted and logged as the tier's; the value then
-    /// lives until its TTL, as after a failed invalidation.
+    /// does, detaches the key's current read, clears the local tiers and tells other instances (through the backplane):
+    /// a read, here or there, that found the value in the moment it was there must not leave a copy. A failure of the
+    /// delete is counted and logged as the tier's; the value then lives until its TTL, as after a failed invalidation.
     /// </summary>
     private async Task DeleteWrittenBackAsync(Tier tier, string key, CacheNode<T> node)
     {
@@ -880,6 +880,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
         }
 
         ForgetAndClearLocals(key, node); // after the delete: a read that starts later cannot find the value
+        await _client.PublishAsync(CacheInvalidationKind.Key, key).ConfigureAwait(false); // other instances' reads may have copied it too
     }
 
     private async ValueTask<byte[]?> ReadRemoteAsync(Tier tier, string key, CancellationToken token)
