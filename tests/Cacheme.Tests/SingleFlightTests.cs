@@ -47,8 +47,9 @@ public sealed class SingleFlightTests
     {
         var time = new ManualTimeProvider();
         var flights = new SingleFlight<string>(time: time);
-        Flight<string> refresh = flights.JoinOrLead("k", out _);
-        refresh.Stand("current", (time.GetUtcNow() + TimeSpan.FromSeconds(10)).UtcTicks);
+        Flight<string> refresh = flights.TryLeadStanding("k", "current", (time.GetUtcNow() + TimeSpan.FromSeconds(10)).UtcTicks)!;
+        Assert.NotNull(refresh);
+        Assert.Null(flights.TryLeadStanding("k", "other", long.MaxValue)); // one flight per key
 
         Flight<string> served = flights.JoinOrLead("k", node: null, nodeHash: 0, defer: true, out bool leads, out bool deferred);
         Assert.NotSame(refresh, served);

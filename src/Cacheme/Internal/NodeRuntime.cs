@@ -529,15 +529,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
             return null;
         }
 
-        Flight<T> flight = _flights.JoinOrLead(key, out bool leader);
-        if (!leader)
-        {
-            _flights.Leave(flight);
-            return null;
-        }
-
-        flight.Stand(current, freshUntilUtcTicks);
-        return flight;
+        return _flights.TryLeadStanding(key, current, freshUntilUtcTicks);
     }
 
     /// <summary>

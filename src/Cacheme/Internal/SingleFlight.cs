@@ -96,6 +96,24 @@ internal sealed class SingleFlight<T>(Action<Flight<T>, int, bool>? countDeferre
         }
     }
 
+    /// <summary>
+    /// Creates the flight of an eager refresh of <paramref name="key"/>, its leader the refresh, standing on
+    /// <paramref name="current"/> until <paramref name="freshUntilUtcTicks"/> from the start (<see cref="Flight{T}.Stand"/>
+    /// before it enters the table, so no caller can find it without its standing value); null when the key has a flight
+    /// already (a load that will refresh the tiers itself).
+    /// </summary>
+    public Flight<T>? TryLeadStanding(string key, T current, long freshUntilUtcTicks)
+    {
+        if (_flights.ContainsKey(key))
+        {
+            return null;
+        }
+
+        var created = new Flight<T>(key, countDeferred);
+        created.Stand(current, freshUntilUtcTicks);
+        return _flights.TryAdd(key, created) ? created : null;
+    }
+
     /// <summary>Removes this flight, never another one that has since taken its key.</summary>
     public void Remove(Flight<T> flight)
     {
