@@ -10,7 +10,7 @@ internal sealed partial class NodeRuntime<T>
 
         // 1. Leading local tiers, per node. Their hits due for an eager refresh are reloaded together (RefreshMany).
         Dictionary<string, KeyGroup>? groups = null;
-        List<DueRefresh>? due = null;
+        List<DueRefresh>? due = _eagerRefresh is null ? null : [];
         foreach (int index in indices)
         {
             CacheNode<T> node = nodes[index];
@@ -20,7 +20,7 @@ internal sealed partial class NodeRuntime<T>
                 (key, nsVersion) = await ResolveKeyAsync(node, cancellationToken).ConfigureAwait(false);
             }
 
-            if (TryLeadingLocal(node, nsVersion, default(NodeOwnLoader<T>), out T local, due ??= _eagerRefresh is null ? null : []))
+            if (TryLeadingLocal(node, nsVersion, default(NodeOwnLoader<T>), out T local, due))
             {
                 results[index] = local;
                 continue;
@@ -188,11 +188,7 @@ internal sealed partial class NodeRuntime<T>
                     if (freshness == Freshness.Fresh)
                     {
                         group.Hit(i, value, _failSafe is null ? bytes : null);
-                        if (_eagerRefresh is not null && (tier.Local is not null ? RefreshDue(stored) : RefreshDue(tier, writtenAt)))
-                        {
-                            group.RefreshDueStamp = Stamp(tier, stored, writtenAt);
-                        }
-
+                        group.RefreshDueStamp = RefreshDueStamp(tier, stored, writtenAt);
                         hits.Add(group);
                         continue;
                     }
@@ -250,7 +246,7 @@ internal sealed partial class NodeRuntime<T>
             }
 
             // Started once the batch's flights have left the table, so the refresh leads its own.
-            List<DueRefresh>? due = null;
+            List<DueRefresh>? due = _eagerRefresh is null ? null : [];
             foreach (KeyGroup group in led)
             {
                 if (group.RefreshDueStamp is { } stamp && group.Flight!.Task.IsCompletedSuccessfully)

@@ -367,8 +367,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
         string key = flight.Key;
         bool hasStale = false;
         T stale = default!;
-        bool refreshDue = false;
-        ValueStamp hitStamp = default;
+        ValueStamp? refreshFrom = null;
         T hit = default!;
         try
         {
@@ -401,8 +400,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
                 if (freshness == Freshness.Fresh)
                 {
                     // Started once this flight has left the table, so the refresh leads its own.
-                    refreshDue = tier.Local is not null ? RefreshDue(stored) : RefreshDue(tier, writtenAt);
-                    hitStamp = refreshDue ? Stamp(tier, stored, writtenAt) : default;
+                    refreshFrom = RefreshDueStamp(tier, stored, writtenAt);
                     hit = found;
                     await CompleteHitAsync(node, nsVersion, flight, i, found, bytes, token).ConfigureAwait(false);
                     return;
@@ -446,9 +444,9 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
         finally
         {
             _flights.Remove(flight);
-            if (refreshDue)
+            if (refreshFrom is { } stamp)
             {
-                StartRefresh(node, nsVersion, hit, hitStamp, loader, key);
+                StartRefresh(node, nsVersion, hit, stamp, loader, key);
             }
         }
     }
@@ -468,6 +466,16 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
         && !Local.CoarseExpiry.IsFresh(entry.CoarseRefreshAfter)
         && !entry.RefreshClaimed
         && entry.RefreshAfterUtcTicks <= Time.GetUtcNow().UtcTicks;
+
+    /// <summary>
+    /// The stamp of a value <paramref name="tier"/> holds fresh (<paramref name="stored"/> locally, or written at
+    /// <paramref name="writtenAt"/> remotely) when it is due for an eager refresh (and, locally, this caller claimed it);
+    /// null otherwise.
+    /// </summary>
+    private ValueStamp? RefreshDueStamp(Tier tier, object? stored, DateTimeOffset writtenAt) =>
+        _eagerRefresh is not null && (tier.Local is not null ? RefreshDue(stored) : RefreshDue(tier, writtenAt))
+            ? Stamp(tier, stored, writtenAt)
+            : null;
 
     /// <summary>Whether a value a remote tier holds fresh, written at <paramref name="writtenAt"/>, is due for an eager refresh.</summary>
     private bool RefreshDue(Tier tier, DateTimeOffset writtenAt) =>
