@@ -60,9 +60,17 @@ public sealed partial class CachemeClient : IAsyncDisposable
     public void SetPrefix(string prefix)
     {
         _prefix = ValidatePrefix(prefix);
-        foreach (ICacheStorage storage in _storages.Values)
+        LocalClears.Begin();
+        try
         {
-            (storage as ILocalStorage)?.Clear();
+            foreach (ICacheStorage storage in _storages.Values)
+            {
+                (storage as ILocalStorage)?.Clear();
+            }
+        }
+        finally
+        {
+            LocalClears.End();
         }
     }
 
@@ -142,6 +150,9 @@ public sealed partial class CachemeClient : IAsyncDisposable
 
     internal void TrackLocal(string key, object node) => _localKeys?.Track(key, node);
 
+    /// <summary>Brackets every removal from the local tiers, so a copy between local tiers can tell it overlapped one.</summary>
+    internal LocalClearFence LocalClears { get; } = new();
+
     internal async ValueTask PublishAsync(CacheInvalidationKind kind, string target)
     {
         if (_backplane is not { } backplane)
@@ -180,9 +191,17 @@ public sealed partial class CachemeClient : IAsyncDisposable
 
             if (_localKeys?.Take(message.Target) is { } node)
             {
-                foreach (ICacheStorage storage in _storages.Values)
+                LocalClears.Begin();
+                try
                 {
-                    (storage as ILocalStorage)?.Remove(node);
+                    foreach (ICacheStorage storage in _storages.Values)
+                    {
+                        (storage as ILocalStorage)?.Remove(node);
+                    }
+                }
+                finally
+                {
+                    LocalClears.End();
                 }
             }
         }

@@ -48,6 +48,29 @@ public sealed class BackplaneTests
     }
 
     [Fact]
+    public async Task An_invalidation_from_another_instance_during_a_copy_between_local_tiers_leaves_no_copy()
+    {
+        var (a, b, _, _) = await TwoInstancesAsync();
+        var local2 = new HookedLocalStorage();
+        await a.RegisterStorageAsync("local2", TestStorageProvider.For(local2));
+        await b.RegisterStorageAsync("local2", new Storage("local://lru", size: 100));
+        var source = new TestSource();
+        var node = new ItemNode("1", source, TestChain.Meta(new Cache("local", null), new Cache("local2", null)));
+        await a.GetAsync(node);
+        var aLocal = (ILocalStorage)a.GetStorage("local")!;
+        aLocal.Remove(node); // only a's second local tier has it now
+
+        // b's invalidation reaches a (synchronously, through the in-memory hub) after a's read of local2 found the
+        // value and before a copies it to its first tier.
+        local2.AfterNextHit(() => Assert.True(b.InvalidateAsync(node).IsCompletedSuccessfully));
+        Assert.Equal("value:1", await a.GetAsync(node));
+
+        Assert.Equal(1, a.InvalidationsReceived);
+        Assert.False(aLocal.TryGet(node, out _));
+        Assert.Equal(0, local2.Count);
+    }
+
+    [Fact]
     public async Task An_invalidation_from_another_instance_during_a_load_leaves_no_local_copy_of_the_older_value()
     {
         var (a, b, _, _) = await TwoInstancesAsync();

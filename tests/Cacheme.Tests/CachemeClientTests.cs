@@ -1,3 +1,4 @@
+using CachemeNet.Tests.Fakes;
 using CachemeNet.Internal;
 using System.Text;
 using CachemeNet;
@@ -555,6 +556,49 @@ public sealed class CachemeClientTests
         Assert.False(chain.Local.TryGet(node, out _));
         chain.Source.Suffix = ":fresh";
         Assert.Equal("value:1:fresh", await chain.Client.GetAsync(node));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_copy_from_a_later_local_tier_that_races_an_invalidation_leaves_no_copy(bool batched)
+    {
+        await using var chain = await TestChain.CreateAsync();
+        var local2 = new HookedLocalStorage();
+        await chain.Client.RegisterStorageAsync("local2", TestStorageProvider.For(local2));
+        var node = new ItemNode("1", chain.Source, TestChain.Meta(new Cache("local", null), new Cache("local2", null)));
+        await chain.Client.GetAsync(node);
+        chain.Local.Remove(node); // only the second local tier has it now
+
+        // The invalidation lands after the read of local2 found the value and before it is copied to local. Without
+        // remote tiers and a backplane it completes synchronously, inside the hook.
+        local2.AfterNextHit(() => Assert.True(chain.Client.InvalidateAsync(node).IsCompletedSuccessfully));
+        string read = batched ? (await chain.Client.GetAllAsync([node]))[0] : await chain.Client.GetAsync(node);
+
+        Assert.Equal("value:1", read); // read before the invalidation: the old value is a correct answer
+        Assert.False(chain.Local.TryGet(node, out _)); // but no copy of it may outlive the invalidation
+        Assert.Equal(0, local2.Count);
+        chain.Source.Suffix = ":fresh";
+        Assert.Equal("value:1:fresh", await chain.Client.GetAsync(node));
+    }
+
+    [Fact]
+    public async Task A_copy_from_a_later_local_tier_made_while_an_invalidation_runs_is_not_made()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        var local2 = new HookedLocalStorage();
+        await chain.Client.RegisterStorageAsync("local2", TestStorageProvider.For(local2));
+        var node = new ItemNode("1", chain.Source, TestChain.Meta(new Cache("local", null), new Cache("local2", null)));
+        await chain.Client.GetAsync(node);
+        chain.Local.Remove(node);
+
+        // An invalidation in another thread has begun its clear and not reached local2 yet.
+        chain.Client.LocalClears.Begin();
+        Assert.Equal("value:1", await chain.Client.GetAsync(node));
+        local2.Remove(node);
+        chain.Client.LocalClears.End();
+
+        Assert.False(chain.Local.TryGet(node, out _));
     }
 
     [Fact]

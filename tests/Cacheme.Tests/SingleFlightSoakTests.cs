@@ -38,16 +38,25 @@ public sealed class SingleFlightSoakTests
         }
     }
 
-    [Fact]
-    public async Task After_reads_racing_invalidations_and_sets_settle_the_tiers_hold_nothing_older_than_the_last_one()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task After_reads_racing_invalidations_and_sets_settle_the_tiers_hold_nothing_older_than_the_last_one(bool twoLocalTiers)
     {
         // One thread changes the source, then invalidates the key or sets the new value; another reads. Once both stop,
         // reads must come to see the last version: a load that read an older one started before the last invalidation or
         // set, which detached it, so it must not have left its value in the local or the remote tier (with no TTL, such
-        // a copy would stay for good).
+        // a copy would stay for good). With a second local tier, a read that finds the value there copies it to the first
+        // one without a flight, and that copy must not outlive an invalidation either.
         await using var chain = await TestChain.CreateAsync();
         var source = new StrongBox<int>(0);
-        var node = new VersionedNode(source, TestChain.Meta(new Cache("local", null), new Cache("remote", null)));
+        Cache[] tiers = [new Cache("local", null), .. twoLocalTiers ? [new Cache("local2", null)] : Array.Empty<Cache>(), new Cache("remote", null)];
+        if (twoLocalTiers)
+        {
+            await chain.Client.RegisterStorageAsync("local2", new Storage("local://lru", size: 100));
+        }
+
+        var node = new VersionedNode(source, TestChain.Meta(tiers));
         for (int round = 0; round < 1000; round++)
         {
             using var stop = new CancellationTokenSource();

@@ -120,11 +120,12 @@ internal sealed partial class NodeRuntime<T>
     {
         for (int i = 0; i < _leadingLocal; i++)
         {
+            long clears = i > 0 ? _client.LocalClears.Snapshot() : 0; // before the read: see CopyToEarlierLocals
             if (_tiers[i].Local!.TryGet(node, out object? stored) && ReadLocal(stored, nsVersion, out value) == Freshness.Fresh)
             {
-                for (int j = 0; j < i; j++)
+                if (i > 0)
                 {
-                    SetLocal(_tiers[j], node, value, nsVersion);
+                    CopyToEarlierLocals(node, value, nsVersion, i, clears);
                 }
 
                 _counters.TierHit(i);
@@ -147,6 +148,34 @@ internal sealed partial class NodeRuntime<T>
 
         value = default!;
         return false;
+    }
+
+    /// <summary>
+    /// Copies a value found in local tier <paramref name="found"/> to the local tiers before it. No flight covers this
+    /// copy, so the fence does what <see cref="WriteLocals"/>' check of the flight does: an invalidation that removed the
+    /// key while the value was read and copied (<paramref name="clears"/> is the snapshot taken before the read) would
+    /// otherwise be undone by the copy, which then served the old value until its TTL. Then nothing is copied, or the
+    /// copies are removed again.
+    /// </summary>
+    private void CopyToEarlierLocals(CacheNode<T> node, T value, string? nsVersion, int found, long clears)
+    {
+        if (clears < 0)
+        {
+            return; // a clear is running
+        }
+
+        for (int j = 0; j < found; j++)
+        {
+            SetLocal(_tiers[j], node, value, nsVersion);
+        }
+
+        if (!_client.LocalClears.Unchanged(clears))
+        {
+            for (int j = 0; j < found; j++)
+            {
+                _tiers[j].Local!.Remove(node);
+            }
+        }
     }
 
     /// <summary>The leader's work for a batch of keys: one batched read per remaining tier, one batched load, batched write-back.</summary>

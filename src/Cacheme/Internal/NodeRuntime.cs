@@ -1038,9 +1038,17 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
     private void ForgetAndClearLocals(string key, CacheNode<T> node)
     {
         _flights.Forget(key);
-        foreach (Tier tier in _tiers)
+        _client.LocalClears.Begin();
+        try
         {
-            tier.Local?.Remove(node);
+            foreach (Tier tier in _tiers)
+            {
+                tier.Local?.Remove(node);
+            }
+        }
+        finally
+        {
+            _client.LocalClears.End();
         }
     }
 }
