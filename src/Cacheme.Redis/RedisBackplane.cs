@@ -55,8 +55,8 @@ public sealed class RedisBackplane : ICacheBackplane
 
     /// <inheritdoc />
     /// <remarks>
-    /// Returns once Redis has the subscription: a message published after it returns is heard. (StackExchange.Redis 1.2.6
-    /// can finish <c>SubscribeAsync</c> before the server has applied it; see <see cref="ConfirmSubscribedAsync"/>.)
+    /// Returns once Redis has the subscription: a message published after it returns is heard, whether or not the client
+    /// library's <c>SubscribeAsync</c> waits for the server (older versions did not; see <see cref="ConfirmSubscribedAsync"/>).
     /// </remarks>
     /// <exception cref="TimeoutException">Redis did not confirm the subscription within 10 seconds.</exception>
     public async ValueTask SubscribeAsync(Func<CacheInvalidation, ValueTask> handler, CancellationToken cancellationToken)

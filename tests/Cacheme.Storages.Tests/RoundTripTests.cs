@@ -134,7 +134,7 @@ public sealed class RoundTripTests : IAsyncLifetime
         foreach (System.Net.EndPoint endpoint in connection.GetEndPoints())
         {
             IServer server = connection.GetServer(endpoint);
-            if (server.IsSlave)
+            if (server.IsReplica)
             {
                 continue;
             }

@@ -7,7 +7,7 @@ namespace CachemeNet.Redis.Internal;
 /// A remote storage on Redis or Redis Cluster through one StackExchange.Redis multiplexer. Values are written with
 /// <c>SET key value PX ttl</c> (millisecond TTL), batches are read with MGET and written as pipelined SETs. On a cluster a
 /// batch read is split by hash slot, one MGET per slot sent at once, so no cross-slot MGET is ever sent.
-/// StackExchange.Redis 1.2.6 takes no cancellation token: a cancelled token ends the caller's wait, not the command.
+/// StackExchange.Redis takes no cancellation token per command: a cancelled token ends the caller's wait, not the command.
 /// </summary>
 internal sealed class RedisRemoteStorage : IRemoteStorage, IRemoteLockStorage
 {
