@@ -1,6 +1,7 @@
 -- Cacheme remote storage table for MySQL 8 and MariaDB 10.5+. Cacheme runs this itself when the storage's CreateTable
--- option is on (the default), with cacheme_data replaced by the validated `table` option. Keys compare byte for byte
--- (utf8mb4_bin); expire and updated_at hold UTC times.
+-- option is on (the default), with cacheme_data replaced by the validated `table` option. Keys compare in binary order
+-- (utf8mb4_bin; as a PAD SPACE collation it ignores trailing spaces, which a full key, ending in its version, never
+-- has); expire and updated_at hold UTC times.
 CREATE TABLE IF NOT EXISTS cacheme_data (
     id         BIGINT       NOT NULL AUTO_INCREMENT PRIMARY KEY,
     `key`      VARCHAR(512) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,

@@ -7,14 +7,14 @@ using CachemeNet.Sql.Internal;
 namespace CachemeNet.MySql;
 
 /// <summary>
-/// Creates MySQL and MariaDB storages for <c>mysql://user:password@host:port/database</c> on MySql.Data: one table (option
-/// <see cref="Storage.Table"/>, default <c>cacheme_data</c>), created when missing unless <see cref="Storage.CreateTable"/> is off.
-/// MySql.Data's "async" methods block, so every call runs on a thread-pool thread, at most <see cref="Storage.PoolSize"/>
-/// (default <see cref="DefaultPoolSize"/>) at a time: callers' threads never block.
+/// Creates MySQL and MariaDB storages for <c>mysql://user:password@host:port/database</c> on MySqlConnector: one table
+/// (option <see cref="Storage.Table"/>, default <c>cacheme_data</c>), created when missing unless
+/// <see cref="Storage.CreateTable"/> is off. Calls are asynchronous end to end, at most <see cref="Storage.PoolSize"/>
+/// (default <see cref="DefaultPoolSize"/>) connections at a time, and a cancelled token stops a running statement.
 /// </summary>
 public sealed class MySqlStorageProvider : IStorageProvider
 {
-    /// <summary>The connection pool size, and so the number of concurrent database calls, when <see cref="Storage.PoolSize"/> is not set.</summary>
+    /// <summary>The connection pool size (the number of database calls running at once) when <see cref="Storage.PoolSize"/> is not set.</summary>
     public const int DefaultPoolSize = 16;
 
     /// <inheritdoc />

@@ -1,28 +1,24 @@
 using System.Data.Common;
 using CachemeNet.Sql.Internal;
-using MySql.Data.MySqlClient;
+using MySqlConnector;
 
 namespace CachemeNet.MySql.Internal;
 
 /// <summary>
-/// MySQL and MariaDB on MySql.Data 8.0.16: <c>ON DUPLICATE KEY UPDATE</c> upserts, <c>IN @Keys</c> batch reads. Two driver
-/// problems are handled here: its async methods run synchronously (so calls go through a <see cref="BlockingCallGate"/>),
-/// and on MariaDB it cannot read results in utf8mb3 (so every statement starts by setting
-/// <c>character_set_results=utf8mb4</c>, in the same round trip, and the connection uses <c>CharSet=utf8mb4</c>).
+/// MySQL and MariaDB on MySqlConnector (truly asynchronous; a cancelled token stops a running statement with
+/// <c>KILL QUERY</c>): <c>ON DUPLICATE KEY UPDATE</c> upserts, <c>IN @Keys</c> batch reads, one pooled data source per
+/// storage.
 /// </summary>
 internal sealed class MySqlDialect : SqlDialect
 {
-    private const string CharacterSetWorkaround = "SET character_set_results=utf8mb4; ";
-    private const int DeadlockError = 1213;
     private const int MaxDeadlockRetries = 5;
 
-    private readonly string _connectionString;
+    private readonly MySqlDataSource _dataSource;
 
     public MySqlDialect(Storage storage, int defaultPoolSize)
         : base(storage.Table ?? SqlTableName.Default)
     {
         SqlUrl url = SqlUrl.Parse(storage, 3306);
-        int poolSize = storage.PoolSize ?? defaultPoolSize;
         var builder = new MySqlConnectionStringBuilder
         {
             Server = url.Host,
@@ -30,59 +26,46 @@ internal sealed class MySqlDialect : SqlDialect
             UserID = url.User ?? string.Empty,
             Password = url.Password ?? string.Empty,
             Database = url.Database,
-            CharacterSet = "utf8mb4",
             Pooling = true,
-            MaximumPoolSize = (uint)poolSize,
-            ConnectionReset = false,
+            MaximumPoolSize = (uint)(storage.PoolSize ?? defaultPoolSize),
         };
         foreach (KeyValuePair<string, string> option in url.Query)
         {
             builder[option.Key] = option.Value;
         }
 
-        _connectionString = builder.ConnectionString;
-        Gate = new BlockingCallGate(poolSize);
+        _dataSource = new MySqlDataSource(builder.ConnectionString);
     }
 
-    public BlockingCallGate Gate { get; }
+    public override string SelectMany => field ??= $"SELECT `key`, value FROM {Table} WHERE `key` IN @Keys AND (expire IS NULL OR expire > @Now)";
 
-    public override string SelectMany => field ??= Statement($"SELECT `key`, value FROM {Table} WHERE `key` IN @Keys AND (expire IS NULL OR expire > @Now)");
-
-    public override string DeleteExpired => field ??= Statement($"DELETE FROM {Table} WHERE expire <= @Now LIMIT @Batch");
+    public override string DeleteExpired => field ??= $"DELETE FROM {Table} WHERE expire <= @Now LIMIT @Batch";
 
     protected override string KeyColumn => "`key`";
 
+    // VALUES() is deprecated on MySQL 8.0.20+ (a warning) but is the one form MariaDB also accepts.
     protected override string UpsertConflictClause =>
         "ON DUPLICATE KEY UPDATE value = VALUES(value), expire = VALUES(expire), updated_at = VALUES(updated_at)";
 
-    public override DbConnection CreateConnection() => new MySqlConnection(_connectionString);
+    public override DbConnection CreateConnection() => _dataSource.CreateConnection();
 
-    protected override ValueTask ReleaseAsync()
-    {
-        Gate.Dispose();
-        return ValueTask.CompletedTask;
-    }
+    protected override ValueTask ReleaseAsync() => _dataSource.DisposeAsync();
 
     /// <summary>
-    /// Runs the call on a thread-pool thread through the gate. InnoDB can report a deadlock between concurrent upserts
-    /// of one key (the statement is then rolled back whole), so those are retried.
+    /// Runs the call; InnoDB can report a deadlock between concurrent upserts of one key (the statement is then rolled
+    /// back whole), so those are retried.
     /// </summary>
-    public override Task<T> RunAsync<T>(Func<DbConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
-        Gate.RunAsync(
-            async token =>
+    public override async Task<T> RunAsync<T>(Func<DbConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
             {
-                for (int attempt = 1; ; attempt++)
-                {
-                    try
-                    {
-                        return await base.RunAsync(work, token).ConfigureAwait(false);
-                    }
-                    catch (MySqlException e) when (e.Number == DeadlockError && attempt < MaxDeadlockRetries)
-                    {
-                    }
-                }
-            },
-            cancellationToken);
-
-    protected override string Statement(string sql) => CharacterSetWorkaround + sql;
+                return await base.RunAsync(work, cancellationToken).ConfigureAwait(false);
+            }
+            catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.LockDeadlock && attempt < MaxDeadlockRetries)
+            {
+            }
+        }
+    }
 }
