@@ -10,8 +10,14 @@ public sealed record Cache(string Storage, TimeSpan? Ttl)
         ? Storage
         : throw new ArgumentException("A cache tier needs a storage name.", nameof(Storage));
 
+    /// <summary>
+    /// The longest TTL a tier accepts (and the longest fail-safe window, <see cref="NodeMeta.FailSafe"/>): 100 years, so
+    /// that expiry times stay within every storage's range. For no expiry, give <see langword="null"/>.
+    /// </summary>
+    public static readonly TimeSpan MaxTtl = TimeSpan.FromDays(36_500);
+
     /// <summary>The time to live, or <see langword="null"/> for none.</summary>
-    public TimeSpan? Ttl { get; init; } = Ttl is null || Ttl > TimeSpan.Zero
+    public TimeSpan? Ttl { get; init; } = Ttl is null || (Ttl > TimeSpan.Zero && Ttl <= MaxTtl)
         ? Ttl
-        : throw new ArgumentOutOfRangeException(nameof(Ttl), Ttl, "A TTL must be positive, or null for no expiry.");
+        : throw new ArgumentOutOfRangeException(nameof(Ttl), Ttl, $"A TTL must be positive and at most {MaxTtl.TotalDays:0} days, or null for no expiry.");
 }

@@ -63,6 +63,13 @@ public sealed partial class CachemeClient : IAsyncDisposable
         LocalClears.Begin();
         try
         {
+            // A read in flight has its value from under the old prefix: it must not copy it to a local tier (keyed by
+            // the node, not the full key) after the clear below, nor write it under the old key.
+            foreach (NodeRuntime runtime in _runtimes.Values)
+            {
+                runtime.ForgetAllFlights();
+            }
+
             foreach (ICacheStorage storage in _storages.Values)
             {
                 (storage as ILocalStorage)?.Clear();

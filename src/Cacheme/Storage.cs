@@ -66,7 +66,12 @@ public sealed class Storage
     /// <inheritdoc />
     public override string ToString() => RedactedUrl;
 
-    /// <summary>Replaces the password part of a URL (<c>user:password@</c> or <c>:password@</c>) and any <c>password=</c> option with <c>***</c>.</summary>
+    /// <summary>
+    /// Replaces the secret part of a URL's user information and any <c>password=</c> option with <c>***</c>: in
+    /// <c>user:password@</c> and <c>:password@</c> the part after the first colon, and in <c>secret@</c> (which Redis
+    /// reads as a password) all of it. The user information ends at the last <c>@</c> before the first comma, as the
+    /// storages parse it, so a password holding an unescaped <c>@</c> is hidden whole.
+    /// </summary>
     /// <param name="url">A storage URL.</param>
     public static string Redact(string url)
     {
@@ -74,14 +79,13 @@ public sealed class Storage
         string result = url;
         int scheme = result.IndexOf("://", StringComparison.Ordinal);
         int start = scheme < 0 ? 0 : scheme + 3;
-        int at = result.IndexOf('@', start);
-        if (at > 0)
+        int comma = result.IndexOf(',', start);
+        int at = result.LastIndexOf('@', comma < 0 ? result.Length - 1 : comma - 1);
+        if (at >= start)
         {
-            int colon = result.IndexOf(':', start);
-            if (colon >= 0 && colon < at)
-            {
-                result = string.Concat(result.AsSpan(0, colon + 1), "***", result.AsSpan(at));
-            }
+            int colon = result.IndexOf(':', start, at - start);
+            int secret = colon >= 0 ? colon + 1 : start;
+            result = string.Concat(result.AsSpan(0, secret), "***", result.AsSpan(at));
         }
 
         int pw = result.IndexOf("password=", StringComparison.OrdinalIgnoreCase);

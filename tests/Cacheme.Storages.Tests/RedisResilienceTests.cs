@@ -251,6 +251,27 @@ public sealed class RedisResilienceTests
     }
 
     [Fact]
+    public async Task An_acl_user_in_the_url_is_used_to_authenticate()
+    {
+        await using var server = await OwnRedis.StartAsync();
+        using (ConnectionMultiplexer admin = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{server.Port},allowAdmin=true"))
+        {
+            await admin.GetDatabase().ExecuteAsync("ACL", "SETUSER", "alice", "on", ">alice-pw", "~*", "+@all");
+            await admin.GetDatabase().ExecuteAsync("ACL", "SETUSER", "default", "off");
+        }
+
+        await using var client = new CachemeClient();
+        await client.RegisterStorageAsync("r", new Storage($"redis://alice:alice-pw@127.0.0.1:{server.Port}"));
+        var storage = (IRemoteStorage)client.GetStorage("r")!;
+        await storage.SetAsync("acl-key", new byte[] { 1, 2 }, null, default);
+        Assert.Equal(new byte[] { 1, 2 }, await storage.GetAsync("acl-key", default));
+
+        // The same password without the user is the disabled default user's: refused, and the password stays hidden.
+        var e = await Assert.ThrowsAsync<StorageConnectionException>(() => client.RegisterStorageAsync("r2", new Storage($"redis://:alice-pw@127.0.0.1:{server.Port},connectTimeout=1000")));
+        Assert.DoesNotContain("alice-pw", e.Message);
+    }
+
+    [Fact]
     public async Task Bad_credentials_fail_registration_with_a_clear_error_that_hides_the_password()
     {
         await using var server = await OwnRedis.StartAsync("--requirepass", "right-secret");

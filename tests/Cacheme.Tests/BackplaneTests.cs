@@ -47,6 +47,41 @@ public sealed class BackplaneTests
         Assert.Equal(3, source.Total);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_cancelled_invalidation_or_set_still_clears_locals_and_tells_other_instances(bool set)
+    {
+        // A Redis command is not called back when its caller's token fires: the delete or write may land after the
+        // caller gave up. So the change is published anyway, and the caller then sees its cancellation.
+        var (a, b, shared, _) = await TwoInstancesAsync();
+        var source = new TestSource();
+        var node = new ItemNode("1", source, Chain);
+        await a.GetAsync(node);
+        await b.GetAsync(node); // b holds value:1 locally
+
+        var wire = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var cancel = new CancellationTokenSource();
+        if (set)
+        {
+            shared.WriteHang = wire.Task;
+        }
+        else
+        {
+            shared.DeleteHang = wire.Task;
+        }
+
+        int writes = shared.Sets;
+        Task change = set ? a.SetAsync(node, "value:1:set", cancel.Token).AsTask() : a.InvalidateAsync(node, cancel.Token).AsTask();
+        await Poll.UntilAsync(() => set ? shared.Sets > writes : shared.Deletes == 1, "the change leaving");
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => change.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(1, b.InvalidationsReceived);
+        Assert.False(((ILocalStorage)b.GetStorage("local")!).TryGet(node, out _));
+        Assert.False(((ILocalStorage)a.GetStorage("local")!).TryGet(node, out _)); // a set that was cancelled writes no local copy
+    }
+
     [Fact]
     public async Task An_invalidation_from_another_instance_during_a_copy_between_local_tiers_leaves_no_copy()
     {

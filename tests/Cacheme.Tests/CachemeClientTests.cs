@@ -756,6 +756,25 @@ public sealed class CachemeClientTests
     }
 
     [Fact]
+    public async Task A_read_in_flight_when_the_prefix_changes_leaves_no_copy_under_either_prefix()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        TaskCompletionSource gate = chain.GateSource();
+        var node = new ItemNode("1", chain.Source, LocalRemote);
+        Task<string> before = await chain.StartReadAsync(node); // loading under the old prefix
+
+        chain.Client.SetPrefix("mycache");
+        gate.SetResult();
+        Assert.Equal("value:1", await before.WaitAsync(TimeSpan.FromSeconds(30))); // its own caller still gets it
+
+        Assert.False(chain.Local.TryGet(node, out _));
+        Assert.Empty(chain.Remote.Keys);
+        chain.Source.Suffix = ":new";
+        Assert.Equal("value:1:new", await chain.Client.GetAsync(node));
+        Assert.Equal(["mycache:item:1:v1"], chain.Remote.Keys);
+    }
+
+    [Fact]
     public async Task Built_nodes_have_their_own_configuration_and_stats()
     {
         await using var chain = await TestChain.CreateAsync();
@@ -1002,7 +1021,13 @@ public sealed class CachemeClientTests
         Assert.Throws<ArgumentException>(() => new Storage("no-scheme"));
         Assert.Throws<ArgumentOutOfRangeException>(() => new Storage("local://lru", size: 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => new Cache("local", TimeSpan.Zero));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Cache("local", TimeSpan.MaxValue)); // "forever" is null
+        Assert.Equal(Cache.MaxTtl, new Cache("local", Cache.MaxTtl).Ttl);
         Assert.Throws<ArgumentException>(() => new Cache(" ", null));
+        NodeDefinition<string> foreverStale = chain.Client.BuildNode<string>(
+            "forever-stale", new NodeMeta { Caches = [new Cache("local", Cache.MaxTtl)], FailSafe = TimeSpan.MaxValue });
+        var e6 = await Assert.ThrowsAsync<ArgumentException>(async () => await chain.Client.GetAsync(foreverStale.Create("k", _ => ValueTask.FromResult("v"))));
+        Assert.Contains("FailSafe", e6.Message);
 
         var e5 = await Assert.ThrowsAsync<InvalidOperationException>(async () => await chain.Client.GetAsync(new NoCachesNode()));
         Assert.Contains("no caches", e5.Message);

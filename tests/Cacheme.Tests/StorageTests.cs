@@ -9,6 +9,11 @@ public sealed class StorageTests
     [InlineData("postgresql://user:pa55@host:5432/db", "postgresql://user:***@host:5432/db")]
     [InlineData("redis://127.0.0.1:6379,password=abc,connectTimeout=500", "redis://127.0.0.1:6379,password=***,connectTimeout=500")]
     [InlineData("local://lru", "local://lru")]
+    [InlineData("redis://secret@127.0.0.1:6379", "redis://***@127.0.0.1:6379")]
+    [InlineData("redis://:p@ss@127.0.0.1:6379", "redis://:***@127.0.0.1:6379")]
+    [InlineData("redis://alice:s3cret@127.0.0.1:6379,connectTimeout=500", "redis://alice:***@127.0.0.1:6379,connectTimeout=500")]
+    [InlineData("mysql://cacheme:a@b:c@127.0.0.1:3306/db", "mysql://cacheme:***@127.0.0.1:3306/db")]
+    [InlineData("redis://127.0.0.1:6379,name=a@b", "redis://127.0.0.1:6379,name=a@b")]
     public void Redacted_url_hides_passwords(string url, string expected)
     {
         var storage = new Storage(url);

@@ -3,7 +3,7 @@ using StackExchange.Redis;
 namespace CachemeNet.Redis.Internal;
 
 /// <summary>
-/// Turns <c>redis://[:password@]host:port[/db][,option=value…]</c> (or <c>rediss://</c> for TLS) into StackExchange.Redis
+/// Turns <c>redis://[[user]:password@]host:port[/db][,option=value…]</c> (or <c>rediss://</c> for TLS) into StackExchange.Redis
 /// options. Anything after the first comma is StackExchange.Redis configuration (further <c>host:port</c> endpoints and
 /// <c>name=value</c> options such as <c>connectTimeout=500</c> or <c>abortConnect=false</c>).
 /// </summary>
@@ -18,6 +18,7 @@ internal static class RedisUrl
         string main = comma < 0 ? url[schemeEnd..] : url[schemeEnd..comma];
         string extra = comma < 0 ? string.Empty : url[(comma + 1)..];
 
+        string? user = null;
         string? password = null;
         int at = main.LastIndexOf('@');
         if (at >= 0)
@@ -25,6 +26,7 @@ internal static class RedisUrl
             string userInfo = main[..at];
             int colon = userInfo.IndexOf(':', StringComparison.Ordinal);
             password = Uri.UnescapeDataString(colon < 0 ? userInfo : userInfo[(colon + 1)..]);
+            user = colon > 0 ? Uri.UnescapeDataString(userInfo[..colon]) : null; // an ACL user (Redis 6+)
             main = main[(at + 1)..];
         }
 
@@ -61,6 +63,11 @@ internal static class RedisUrl
         if (password is not null && password.Length > 0)
         {
             options.Password = password;
+        }
+
+        if (user is not null)
+        {
+            options.User = user;
         }
 
         if (database is not null)

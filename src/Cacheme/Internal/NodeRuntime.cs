@@ -19,6 +19,9 @@ internal abstract class NodeRuntime(string name, Type? nodeType, NodeMeta meta, 
 
     /// <summary>Detaches the key's in-flight read so later callers start afresh and its write-back is skipped.</summary>
     public abstract void ForgetFlight(string key);
+
+    /// <summary>Detaches every read in flight, so none writes the value it read to any tier.</summary>
+    public abstract void ForgetAllFlights();
 }
 
 /// <summary>The read path for nodes of value type <typeparamref name="T"/>.</summary>
@@ -57,6 +60,11 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
         _counters = Counters;
         _counters.Client = client.Name;
         _version = meta.Version ?? string.Empty;
+        if (meta.FailSafe > Cache.MaxTtl)
+        {
+            throw new ArgumentException($"Node {name}'s FailSafe ({meta.FailSafe}) is longer than {Cache.MaxTtl.TotalDays:0} days (Cache.MaxTtl).");
+        }
+
         _failSafe = meta.FailSafe is { } failSafe && failSafe > TimeSpan.Zero ? failSafe : null;
         _failoverTimeout = meta.FailoverTimeout;
         _hardTimeout = meta.HardTimeout;
@@ -83,6 +91,8 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
     public int InFlightCount => _flights.Count;
 
     public override void ForgetFlight(string key) => _flights.Forget(key);
+
+    public override void ForgetAllFlights() => _flights.ForgetAll();
 
     /// <summary>The client this runtime belongs to.</summary>
     public CachemeClient Client => _client;
@@ -962,9 +972,14 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
     public async ValueTask InvalidateAsync(CacheNode<T> node, CancellationToken cancellationToken)
     {
         (string key, _) = await ResolveKeyAsync(node, cancellationToken).ConfigureAwait(false);
-        List<Exception>? errors = await ChangeRemotesAsync(
+        (List<Exception>? errors, OperationCanceledException? cancelled) = await ChangeRemotesAsync(
             key, node, "delete", async (tier, token) => await tier.Remote!.DeleteAsync(key, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         await _client.PublishAsync(CacheInvalidationKind.Key, key).ConfigureAwait(false);
+        if (cancelled is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cancelled); // after publishing: see ChangeRemotesAsync
+        }
+
         if (errors is not null)
         {
             throw new AggregateException($"Invalidating {key} failed in {errors.Count} tier(s); other tiers were cleared.", errors);
@@ -979,18 +994,27 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
     {
         (string key, string? nsVersion) = await ResolveKeyAsync(node, cancellationToken).ConfigureAwait(false);
         byte[]? bytes = HasRemote(_tiers.Length) ? Encode(value) : null;
-        List<Exception>? errors = await ChangeRemotesAsync(
+        (List<Exception>? errors, OperationCanceledException? cancelled) = await ChangeRemotesAsync(
             key, node, "set", (tier, token) => tier.Remote!.SetAsync(key, bytes, StoredTtl(tier), token), cancellationToken).ConfigureAwait(false);
-        foreach (Tier tier in _tiers)
+        if (cancelled is null)
         {
-            if (tier.Local is not null)
+            foreach (Tier tier in _tiers)
             {
-                SetLocal(tier, node, value, nsVersion);
+                if (tier.Local is not null)
+                {
+                    SetLocal(tier, node, value, nsVersion);
+                }
             }
+
+            _client.TrackLocal(key, node);
         }
 
-        _client.TrackLocal(key, node);
         await _client.PublishAsync(CacheInvalidationKind.Key, key).ConfigureAwait(false);
+        if (cancelled is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cancelled); // after publishing: see ChangeRemotesAsync
+        }
+
         if (errors is not null)
         {
             throw new AggregateException($"Setting {key} failed in {errors.Count} tier(s); other tiers were written.", errors);
@@ -1002,12 +1026,17 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
     /// <paramref name="change"/> to every remote tier (a failure is counted, logged and returned, and the other tiers are
     /// still changed), then detaches and clears again, since a read that began meanwhile could have found the old value in
     /// a remote tier not yet changed and copied it to the local tiers (a read still running is detached and takes its
-    /// copy out itself, see <see cref="WriteLocals"/>; one that finished has its copy cleared here).
+    /// copy out itself, see <see cref="WriteLocals"/>; one that finished has its copy cleared here). A cancellation stops
+    /// the changes to the remaining tiers but not the second clear, and is returned for the caller to throw once it has
+    /// published: a change already sent may have landed (a Redis command is not called back), so other instances must
+    /// drop their copies all the same.
     /// </summary>
-    private async Task<List<Exception>?> ChangeRemotesAsync(string key, CacheNode<T> node, string operation, Func<Tier, CancellationToken, ValueTask> change, CancellationToken cancellationToken)
+    private async Task<(List<Exception>? Errors, OperationCanceledException? Cancelled)> ChangeRemotesAsync(
+        string key, CacheNode<T> node, string operation, Func<Tier, CancellationToken, ValueTask> change, CancellationToken cancellationToken)
     {
         ForgetAndClearLocals(key, node);
         List<Exception>? errors = null;
+        OperationCanceledException? cancelled = null;
         foreach (Tier tier in _tiers)
         {
             if (tier.Remote is null)
@@ -1019,7 +1048,12 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
             {
                 await change(tier, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
+            {
+                cancelled = e;
+                break;
+            }
+            catch (Exception e)
             {
                 TierFailed(tier, operation, e);
                 (errors ??= []).Add(e);
@@ -1031,7 +1065,7 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
             ForgetAndClearLocals(key, node);
         }
 
-        return errors;
+        return (errors, cancelled);
     }
 
     /// <summary>Detaches the key's read in flight (<see cref="SingleFlight{T}.Forget"/>), then removes the node from every local tier.</summary>

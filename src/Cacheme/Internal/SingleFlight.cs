@@ -131,6 +131,15 @@ internal sealed class SingleFlight<T>(Action<Flight<T>, int, bool>? countDeferre
         }
     }
 
+    /// <summary>Detaches every flight (used when the key prefix changes: their values were read under the old one).</summary>
+    public void ForgetAll()
+    {
+        foreach (string key in _flights.Keys)
+        {
+            Forget(key);
+        }
+    }
+
     /// <summary>Clears the flight's slot in the recent table if it still holds it.</summary>
     private void RemoveRecent(Flight<T> flight)
     {
