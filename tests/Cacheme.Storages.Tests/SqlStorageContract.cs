@@ -26,6 +26,31 @@ public abstract class SqlStorageContract : RemoteStorageContract
     }
 
     [Fact]
+    public async Task Instances_starting_at_once_all_create_or_find_the_table()
+    {
+        // A rolling deploy starts several processes at once against a table that does not exist yet: each runs the
+        // schema's CREATE ... IF NOT EXISTS, and none may fail for having lost the race to another.
+        string table = Table + "_c";
+        var clients = Enumerable.Range(0, 8).Select(_ => new CachemeClient()).ToList();
+        try
+        {
+            await Task.WhenAll(clients.Select((client, i) => client.RegisterStorageAsync("sql", new Storage(Url) { Table = table })));
+            var storage = (IRemoteStorage)clients[3].GetStorage("sql")!;
+            await storage.SetAsync(Key("race"), new byte[] { 9 }, null, default);
+            Assert.Equal(new byte[] { 9 }, await ((IRemoteStorage)clients[5].GetStorage("sql")!).GetAsync(Key("race"), default));
+        }
+        finally
+        {
+            foreach (CachemeClient client in clients)
+            {
+                await client.DisposeAsync();
+            }
+
+            await ScalarAsync<int>($"DROP TABLE IF EXISTS {table}");
+        }
+    }
+
+    [Fact]
     public async Task Expired_rows_are_deleted_in_the_background_and_live_rows_are_kept()
     {
         for (int i = 0; i < 10; i++)
