@@ -68,6 +68,33 @@ public sealed class RedisClusterStorageTests : RedisStorageTests
     }
 
     [Fact]
+    public async Task A_cluster_is_recognised_without_the_option_even_when_the_connection_may_come_up_later()
+    {
+        // abortConnect=false lets registration finish before a server has answered, so the cluster check cannot run then;
+        // the storage learns it from the first connected server, and a cross-slot batch is still split by slot.
+        await using var client = new CachemeClient();
+        await client.RegisterStorageAsync("c", new Storage(Url + ",abortConnect=false"));
+        var storage = (IRemoteStorage)client.GetStorage("c")!;
+        string[] keys = [.. Enumerable.Range(0, 50).Select(i => Key($"late{i}"))];
+        await TestServers.EventuallyAsync(async () =>
+        {
+            try
+            {
+                await storage.SetManyAsync([.. keys.Select((k, i) => new KeyValuePair<string, ReadOnlyMemory<byte>>(k, BitConverter.GetBytes(i)))], null, default);
+                return true;
+            }
+            catch (RedisConnectionException)
+            {
+                return false;
+            }
+        }, "the connection coming up");
+
+        IReadOnlyList<byte[]?> found = await storage.GetManyAsync(keys, default);
+
+        Assert.Equal(keys.Select((_, i) => BitConverter.GetBytes(i)), found);
+    }
+
+    [Fact]
     public async Task Slots_computed_here_match_the_cluster()
     {
         IDatabase database = Redis.Connection.GetDatabase();

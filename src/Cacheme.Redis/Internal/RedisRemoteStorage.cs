@@ -20,15 +20,43 @@ internal sealed class RedisRemoteStorage : IRemoteStorage, IRemoteLockStorage
     private readonly ConnectionMultiplexer _connection;
     private readonly IDatabase _database;
 
+    private const int ClusterUnknown = 0, ClusterNo = 1, ClusterYes = 2;
+    private int _cluster;
+
     private RedisRemoteStorage(ConnectionMultiplexer connection, bool cluster)
     {
         _connection = connection;
         _database = connection.GetDatabase();
-        IsCluster = cluster;
+        _cluster = cluster ? ClusterYes : ClusterUnknown;
     }
 
-    /// <summary>Whether batches are split by hash slot.</summary>
-    public bool IsCluster { get; }
+    /// <summary>
+    /// Whether batches are split by hash slot: set by <see cref="Storage.Cluster"/>, or learnt from the first connected
+    /// server (with <c>abortConnect=false</c> the connection may come up only after registration, so this is asked for
+    /// each batch until a server has answered).
+    /// </summary>
+    public bool IsCluster => Volatile.Read(ref _cluster) switch
+    {
+        ClusterYes => true,
+        ClusterNo => false,
+        _ => DetectCluster(),
+    };
+
+    private bool DetectCluster()
+    {
+        foreach (System.Net.EndPoint endpoint in _connection.GetEndPoints())
+        {
+            IServer server = _connection.GetServer(endpoint);
+            if (server.IsConnected)
+            {
+                bool cluster = server.ServerType == ServerType.Cluster;
+                Volatile.Write(ref _cluster, cluster ? ClusterYes : ClusterNo);
+                return cluster;
+            }
+        }
+
+        return false; // nothing connected yet: the batch fails as any command would, and the next one asks again
+    }
 
     public ConnectionMultiplexer Connection => _connection;
 
@@ -43,14 +71,14 @@ internal sealed class RedisRemoteStorage : IRemoteStorage, IRemoteLockStorage
         try
         {
             connection = await ConnectionMultiplexer.ConnectAsync(options).WaitAsync(cancellationToken).ConfigureAwait(false);
-            bool cluster = storage.Cluster;
             if (options.AbortOnConnectFail)
             {
                 await connection.GetDatabase().PingAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-                cluster |= connection.GetEndPoints().Any(e => connection.GetServer(e).ServerType == ServerType.Cluster);
             }
 
-            return new RedisRemoteStorage(connection, cluster);
+            var created = new RedisRemoteStorage(connection, storage.Cluster);
+            _ = created.IsCluster; // learnt now when connected
+            return created;
         }
         catch (Exception e)
         {
