@@ -22,6 +22,8 @@ public sealed class RedisBackplane : ICacheBackplane
     private readonly RedisChannel _channel;
     private long _received;
     private long _undecodable;
+    private long _resubscribed;
+    private Func<CacheInvalidation, ValueTask>? _handler;
 
     private RedisBackplane(ConnectionMultiplexer connection, string channel)
     {
@@ -34,6 +36,12 @@ public sealed class RedisBackplane : ICacheBackplane
 
     /// <summary>Messages on the channel that were not Cacheme invalidations and were ignored.</summary>
     public long Undecodable => Interlocked.Read(ref _undecodable);
+
+    /// <summary>
+    /// How many times the connection came back after a loss and the subscription was confirmed again; each time the
+    /// handler was given a <see cref="CacheInvalidationKind.All"/> message, since what was published meanwhile is lost.
+    /// </summary>
+    public long Resubscribed => Interlocked.Read(ref _resubscribed);
 
     /// <summary>Connects to Redis for pub/sub.</summary>
     /// <param name="url">A <c>redis://</c> URL, as for a Redis storage.</param>
@@ -76,6 +84,33 @@ public sealed class RedisBackplane : ICacheBackplane
             }
         }).WaitAsync(cancellationToken).ConfigureAwait(false);
         await ConfirmSubscribedAsync(subscriber, cancellationToken).ConfigureAwait(false);
+        if (Interlocked.Exchange(ref _handler, handler) is null)
+        {
+            _connection.ConnectionRestored += OnConnectionRestored;
+        }
+    }
+
+    /// <summary>
+    /// Redis pub/sub does not replay what was published while this connection was down, so once it is back (and the
+    /// subscription confirmed again) the handler is told that anything may have changed.
+    /// </summary>
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) => _ = ResubscribedAsync();
+
+    private async Task ResubscribedAsync()
+    {
+        try
+        {
+            await ConfirmSubscribedAsync(_connection.GetSubscriber(), CancellationToken.None).ConfigureAwait(false);
+            Interlocked.Increment(ref _resubscribed);
+            if (Volatile.Read(ref _handler) is { } handler)
+            {
+                await handler(new CacheInvalidation(CacheInvalidationKind.All, string.Empty, string.Empty, TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds())).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            // Lost again, or disposed: the next restore tries again.
+        }
     }
 
     /// <summary>
@@ -108,6 +143,8 @@ public sealed class RedisBackplane : ICacheBackplane
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        _connection.ConnectionRestored -= OnConnectionRestored;
+        Volatile.Write(ref _handler, null);
         await _connection.CloseAsync(allowCommandsToComplete: false).ConfigureAwait(false);
         _connection.Dispose();
     }

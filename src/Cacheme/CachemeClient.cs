@@ -60,11 +60,17 @@ public sealed partial class CachemeClient : IAsyncDisposable
     public void SetPrefix(string prefix)
     {
         _prefix = ValidatePrefix(prefix);
+        // A read in flight has its value from under the old prefix: it must not copy it to a local tier (keyed by the
+        // node, not the full key) after the clear, nor write it under the old key.
+        DropLocalState();
+    }
+
+    /// <summary>Detaches every read in flight and clears every local tier, fenced against copies between local tiers.</summary>
+    private void DropLocalState()
+    {
         LocalClears.Begin();
         try
         {
-            // A read in flight has its value from under the old prefix: it must not copy it to a local tier (keyed by
-            // the node, not the full key) after the clear below, nor write it under the old key.
             foreach (NodeRuntime runtime in _runtimes.Values)
             {
                 runtime.ForgetAllFlights();
@@ -187,6 +193,11 @@ public sealed partial class CachemeClient : IAsyncDisposable
         if (message.Kind == CacheInvalidationKind.Namespace)
         {
             Namespaces.Forget(message.Target);
+        }
+        else if (message.Kind == CacheInvalidationKind.All)
+        {
+            DropLocalState();
+            Namespaces.ForgetAll();
         }
         else
         {

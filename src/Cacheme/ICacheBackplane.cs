@@ -26,6 +26,14 @@ public enum CacheInvalidationKind
 
     /// <summary>A namespace: its cached version is dropped so the next read fetches the new one.</summary>
     Namespace = 2,
+
+    /// <summary>
+    /// Everything: the receiver may have missed invalidations (its backplane was disconnected, and pub/sub does not
+    /// replay), so it drops every local entry and every cached namespace version and detaches its reads in flight. A
+    /// backplane delivers this to its own handler once it is subscribed again after losing its connection; the target
+    /// is empty.
+    /// </summary>
+    All = 3,
 }
 
 /// <summary>One invalidation sent through a backplane.</summary>

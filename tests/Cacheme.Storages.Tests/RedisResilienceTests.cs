@@ -251,6 +251,30 @@ public sealed class RedisResilienceTests
     }
 
     [Fact]
+    public async Task After_the_backplane_loses_redis_and_gets_it_back_the_local_tiers_are_dropped()
+    {
+        // Pub/sub does not replay: an invalidation published while this instance was cut off is lost. So once the
+        // backplane is subscribed again it tells the client to drop every local entry.
+        await using var server = await OwnRedis.StartAsync();
+        await using var client = new CachemeClient();
+        await client.RegisterStorageAsync("local", new Storage("local://lru", size: 100));
+        RedisBackplane backplane = await RedisBackplane.ConnectAsync($"redis://127.0.0.1:{server.Port},abortConnect=false,connectTimeout=500", Prefix());
+        await client.AttachBackplaneAsync(backplane);
+        NodeDefinition<string> node = client.BuildNode<string>("n", new NodeMeta { Caches = [new Cache("local", null)] });
+        var local = (ILocalStorage)client.GetStorage("local")!;
+        CacheNode<string> built = node.Create("k", _ => ValueTask.FromResult("v1"));
+        await client.GetAsync(built);
+        Assert.True(local.TryGet(built, out _));
+
+        server.Kill();
+        await server.RestartAsync();
+
+        await TestServers.EventuallyAsync(() => Task.FromResult(backplane.Resubscribed >= 1), "the backplane subscribed again", TimeSpan.FromSeconds(30));
+        Assert.False(local.TryGet(built, out _));
+        Assert.True(client.InvalidationsReceived >= 1);
+    }
+
+    [Fact]
     public async Task An_acl_user_in_the_url_is_used_to_authenticate()
     {
         await using var server = await OwnRedis.StartAsync();

@@ -83,6 +83,31 @@ public sealed class BackplaneTests
     }
 
     [Fact]
+    public async Task An_all_message_drops_every_local_entry_and_detaches_reads_in_flight()
+    {
+        var (a, _, shared, _) = await TwoInstancesAsync(backplane: false);
+        var source = new TestSource();
+        await a.GetAsync(new ItemNode("1", source, Chain));
+        await a.GetAsync(new ItemNode("2", source, Chain));
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        source.Gate = gate.Task;
+        Task<string> reading = a.GetAsync(new ItemNode("3", source, Chain)).AsTask();
+        await source.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // What a backplane hands its own handler after it reconnects (never published: the sender is empty).
+        var hub = new InMemoryBackplaneHub();
+        ICacheBackplane other = hub.Join();
+        await a.AttachBackplaneAsync(hub.Join());
+        await other.PublishAsync(new CacheInvalidation(CacheInvalidationKind.All, "", "", 0), default);
+        gate.SetResult();
+        await reading.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var local = (ILocalStorage)a.GetStorage("local")!;
+        Assert.Equal(0, local.Count);
+        Assert.DoesNotContain("cacheme:item:3:v1", shared.Keys); // the detached read wrote nothing back
+    }
+
+    [Fact]
     public async Task An_invalidation_from_another_instance_during_a_copy_between_local_tiers_leaves_no_copy()
     {
         var (a, b, _, _) = await TwoInstancesAsync();

@@ -72,6 +72,15 @@ internal sealed class NamespaceVersions(CachemeClient client, TimeSpan cacheFor)
         }
     }
 
+    /// <summary>Drops every cached version that came from the shared tier (after the backplane may have missed bumps).</summary>
+    public void ForgetAll()
+    {
+        foreach (string ns in _cache.Keys)
+        {
+            Forget(ns);
+        }
+    }
+
     public string StorageKey(string ns) => string.Concat(client.Prefix, ":namespace:", ns);
 
     private readonly record struct Cached(string Version, long Until, bool Authoritative);
