@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using CachemeNet.Redis;
+using CachemeNet.Redis.Internal;
 using StackExchange.Redis;
 
 namespace CachemeNet.Storages.Tests;
@@ -272,6 +273,25 @@ public sealed class RedisResilienceTests
         await TestServers.EventuallyAsync(() => Task.FromResult(backplane.Resubscribed >= 1), "the backplane subscribed again", TimeSpan.FromSeconds(30));
         Assert.False(local.TryGet(built, out _));
         Assert.True(client.InvalidationsReceived >= 1);
+    }
+
+    [Fact]
+    public async Task A_lease_whose_caller_cancelled_before_the_reply_is_released_once_it_lands()
+    {
+        await using var server = await OwnRedis.StartAsync();
+        await using var storage = (RedisRemoteStorage)await RedisRemoteStorage.ConnectAsync(new Storage($"redis://127.0.0.1:{server.Port}"), default);
+        using ConnectionMultiplexer admin = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{server.Port},allowAdmin=true");
+        await admin.GetDatabase().ExecuteAsync("CLIENT", "PAUSE", "1000", "WRITE"); // the SET waits on the server
+
+        using var cancel = new CancellationTokenSource();
+        ValueTask<string?> taking = storage.TryLockAsync("lease-key", TimeSpan.FromMinutes(10), cancel.Token);
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await taking);
+        await admin.GetDatabase().ExecuteAsync("CLIENT", "UNPAUSE");
+
+        // The SET lands after its caller left; the lease must not stay for its ten minutes.
+        await TestServers.EventuallyAsync(async () => !await admin.GetDatabase().KeyExistsAsync("lease-key"), "the orphaned lease released");
+        Assert.NotNull(await storage.TryLockAsync("lease-key", TimeSpan.FromMinutes(10), default));
     }
 
     [Fact]

@@ -202,9 +202,36 @@ internal sealed class RedisRemoteStorage : IRemoteStorage, IRemoteLockStorage
     public async ValueTask<string?> TryLockAsync(string key, TimeSpan lease, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
+        cancellationToken.ThrowIfCancellationRequested();
         string token = Guid.NewGuid().ToString("N");
-        RedisResult result = await Wait(_database.ExecuteAsync("SET", (RedisKey)key, (RedisValue)token, Nx, Px, Milliseconds(lease)!.Value), cancellationToken).ConfigureAwait(false);
-        return result.IsNull ? null : token;
+        Task<RedisResult> set = _database.ExecuteAsync("SET", (RedisKey)key, (RedisValue)token, Nx, Px, Milliseconds(lease)!.Value);
+        try
+        {
+            RedisResult result = await Wait(set, cancellationToken).ConfigureAwait(false);
+            return result.IsNull ? null : token;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The SET is not called back and may still take the lease: release it once it lands, or every other process
+            // would wait out the whole lease for a holder that has gone.
+            _ = ReleaseIfTakenAsync(set, key, token);
+            throw;
+        }
+    }
+
+    private async Task ReleaseIfTakenAsync(Task<RedisResult> set, string key, string token)
+    {
+        try
+        {
+            if (!(await set.ConfigureAwait(false)).IsNull)
+            {
+                await UnlockAsync(key, token, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            // The lease then expires on its own.
+        }
     }
 
     /// <summary>Releases a lease that the token still holds (a Lua compare-and-delete).</summary>
