@@ -6,8 +6,10 @@ using StackExchange.Redis;
 namespace CachemeNet.Dashboard;
 
 /// <summary>
-/// An <see cref="IFleetStore"/> in Redis: each instance's snapshot is JSON under <c>{prefix}:instance:{id}</c> with a TTL,
-/// and the ids are members of the set <c>{prefix}:instances</c>; readers drop ids whose snapshot has expired.
+/// An <see cref="IFleetStore"/> in Redis: each instance's snapshot is JSON under <c>{{prefix}}:instance:{id}</c> with a
+/// TTL, and the ids are members of the set <c>{{prefix}}:instances</c>; readers drop ids whose snapshot has expired. The
+/// prefix is a hash tag, so on Redis Cluster every key is in one slot (the publish transaction and the read's MGET
+/// span them). A snapshot that cannot be read (written by an incompatible version) is skipped, not fatal.
 /// </summary>
 public sealed class RedisFleetStore : IFleetStore, IAsyncDisposable
 {
@@ -72,7 +74,16 @@ public sealed class RedisFleetStore : IFleetStore, IAsyncDisposable
                 continue;
             }
 
-            InstanceSnapshot? snapshot = JsonSerializer.Deserialize<InstanceSnapshot>((byte[])values[i]!, DashboardJson.Options);
+            InstanceSnapshot? snapshot;
+            try
+            {
+                snapshot = JsonSerializer.Deserialize<InstanceSnapshot>((byte[])values[i]!, DashboardJson.Options);
+            }
+            catch (JsonException)
+            {
+                continue; // another version's snapshot (a rolling upgrade): it expires on its own
+            }
+
             if (snapshot is not null)
             {
                 snapshots.Add(snapshot);
@@ -103,7 +114,7 @@ public sealed class RedisFleetStore : IFleetStore, IAsyncDisposable
         _redis.Dispose();
     }
 
-    private string SetKey => _prefix + ":instances";
+    private string SetKey => string.Concat("{", _prefix, "}:instances");
 
-    private string InstanceKey(string instance) => string.Concat(_prefix, ":instance:", instance);
+    private string InstanceKey(string instance) => string.Concat("{", _prefix, "}:instance:", instance);
 }

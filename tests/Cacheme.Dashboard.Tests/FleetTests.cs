@@ -58,6 +58,30 @@ public sealed class FleetTests
     }
 
     [Fact]
+    public async Task On_a_redis_cluster_instances_publish_and_read_in_one_slot_and_an_unreadable_snapshot_is_skipped()
+    {
+        string prefix = Prefix();
+        await using Workload a = await Workload.CreateAsync("cluster-a");
+        await using RedisFleetStore store = await RedisFleetStore.ConnectAsync(TestEnvironment.RedisClusterUrl, prefix);
+        foreach (string instance in new[] { "one", "two", "three", "four" }) // ids whose keys, untagged, fall in several slots
+        {
+            await store.PublishAsync(InstanceSnapshot.Of(a.Client, instance), TimeSpan.FromMinutes(1), CancellationToken.None);
+        }
+
+        // A snapshot from another version that this one cannot read.
+        using (StackExchange.Redis.ConnectionMultiplexer raw = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(TestEnvironment.RedisClusterUrl["redis://".Length..]))
+        {
+            StackExchange.Redis.IDatabase db = raw.GetDatabase();
+            await db.SetAddAsync($"{{{prefix}}}:instances", "future");
+            await db.StringSetAsync($"{{{prefix}}}:instance:future", "{\"instance\": 42}", TimeSpan.FromMinutes(1));
+        }
+
+        IReadOnlyList<InstanceSnapshot> all = await store.ReadAllAsync(CancellationToken.None);
+
+        Assert.Equal(["four", "one", "three", "two"], all.Select(s => s.Instance));
+    }
+
+    [Fact]
     public async Task A_stopped_publisher_leaves_the_fleet_and_an_expired_snapshot_is_dropped()
     {
         string prefix = Prefix();

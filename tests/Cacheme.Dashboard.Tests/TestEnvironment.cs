@@ -8,6 +8,11 @@ public static class TestEnvironment
         ? url
         : throw new InvalidOperationException("CACHEME_TEST_REDIS is not set: run `bash scripts/test.sh`, which starts Redis and exports it (e.g. redis://127.0.0.1:6390).");
 
+    /// <summary>The Redis Cluster started by scripts/test.sh.</summary>
+    public static string RedisClusterUrl => Environment.GetEnvironmentVariable("CACHEME_TEST_REDIS_CLUSTER") is { Length: > 0 } url
+        ? url
+        : throw new InvalidOperationException("CACHEME_TEST_REDIS_CLUSTER is not set: run `bash scripts/test.sh`, which starts a Redis Cluster and exports it.");
+
     /// <summary>The directory holding Cacheme.sln.</summary>
     public static string RepositoryRoot
     {
