@@ -26,6 +26,19 @@ public abstract class SqlStorageContract : RemoteStorageContract
     }
 
     [Fact]
+    public async Task A_batch_larger_than_one_statement_may_carry_is_written_whole()
+    {
+        // 24 values of 1 MiB: more than MariaDB's default max_allowed_packet (16 MiB) in one statement.
+        KeyValuePair<string, ReadOnlyMemory<byte>>[] items = [.. Enumerable.Range(0, 24).Select(i =>
+            new KeyValuePair<string, ReadOnlyMemory<byte>>(Key($"big{i}"), Enumerable.Repeat((byte)i, 1 << 20).ToArray()))];
+
+        await Remote.SetManyAsync(items, null, default);
+        IReadOnlyList<byte[]?> found = await Remote.GetManyAsync([.. items.Select(i => i.Key)], default);
+
+        Assert.Equal(items.Select(i => i.Value.ToArray()), found);
+    }
+
+    [Fact]
     public async Task Instances_starting_at_once_all_create_or_find_the_table()
     {
         // A rolling deploy starts several processes at once against a table that does not exist yet: each runs the

@@ -27,6 +27,13 @@ internal abstract class SqlDialect : IAsyncDisposable
     /// <summary>Most keys one statement may carry (parameter limits); larger batches are split.</summary>
     public virtual int MaxBatch => 1000;
 
+    /// <summary>
+    /// Most bytes of keys and values one write statement may carry (MySQL and MariaDB refuse a statement over
+    /// <c>max_allowed_packet</c>, 16 MiB by default on MariaDB); a larger batch is split. A single larger value still goes
+    /// alone.
+    /// </summary>
+    public virtual int MaxBatchBytes => 4 * 1024 * 1024;
+
     public string SelectOne => field ??= Statement($"SELECT value FROM {Table} WHERE {KeyColumn} = @Key AND (expire IS NULL OR expire > @Now)");
 
     public abstract string SelectMany { get; }

@@ -135,18 +135,18 @@ internal sealed class SqlRemoteStorage : IRemoteStorage
         object? expire = ttl is { } t ? _dialect.Time(now + t) : null;
         object nowValue = _dialect.Time(now);
         var chunks = new List<(string Sql, DynamicParameters Parameters)>();
-        foreach (KeyValuePair<string, ReadOnlyMemory<byte>>[] chunk in rows.Chunk(_dialect.MaxBatch))
+        foreach (List<KeyValuePair<string, ReadOnlyMemory<byte>>> chunk in WriteChunks(rows, _dialect.MaxBatch, _dialect.MaxBatchBytes))
         {
             var parameters = new DynamicParameters();
             parameters.Add("Expire", expire);
             parameters.Add("Now", nowValue);
-            for (int i = 0; i < chunk.Length; i++)
+            for (int i = 0; i < chunk.Count; i++)
             {
                 parameters.Add("K" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), chunk[i].Key);
                 parameters.Add("V" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), chunk[i].Value.ToArray());
             }
 
-            chunks.Add((_dialect.Upsert(chunk.Length), parameters));
+            chunks.Add((_dialect.Upsert(chunk.Count), parameters));
         }
 
         await _dialect.RunAsync(
@@ -160,6 +160,32 @@ internal sealed class SqlRemoteStorage : IRemoteStorage
                 return 0;
             },
             cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Splits rows, in order, into statements of at most <paramref name="maxRows"/> rows and (unless one row is larger) <paramref name="maxBytes"/> bytes.</summary>
+    internal static IEnumerable<List<KeyValuePair<string, ReadOnlyMemory<byte>>>> WriteChunks(
+        IEnumerable<KeyValuePair<string, ReadOnlyMemory<byte>>> rows, int maxRows, int maxBytes)
+    {
+        var chunk = new List<KeyValuePair<string, ReadOnlyMemory<byte>>>();
+        long bytes = 0;
+        foreach (KeyValuePair<string, ReadOnlyMemory<byte>> row in rows)
+        {
+            long size = (row.Key.Length * 4L) + row.Value.Length; // a key's UTF-8 length is at most 4 bytes a char
+            if (chunk.Count > 0 && (chunk.Count == maxRows || bytes + size > maxBytes))
+            {
+                yield return chunk;
+                chunk = [];
+                bytes = 0;
+            }
+
+            chunk.Add(row);
+            bytes += size;
+        }
+
+        if (chunk.Count > 0)
+        {
+            yield return chunk;
+        }
     }
 
     public async ValueTask<bool> DeleteAsync(string key, CancellationToken cancellationToken)
