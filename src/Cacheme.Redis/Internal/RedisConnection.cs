@@ -22,11 +22,40 @@ internal static class RedisConnection
         ConfigurationOptions options = RedisUrl.Parse(storage);
         try
         {
-            return await ConnectionMultiplexer.ConnectAsync(options).WaitAsync(cancellationToken).ConfigureAwait(false);
+            return await OpenAsync(options, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             throw new StorageConnectionException(storage, e);
+        }
+    }
+
+    /// <summary>
+    /// Connects, ending the wait when <paramref name="cancellationToken"/> fires. The connect itself cannot be cancelled:
+    /// a multiplexer it still produces is disposed then, or (with <c>abortConnect=false</c>) it would go on reconnecting
+    /// for the life of the process.
+    /// </summary>
+    public static async Task<ConnectionMultiplexer> OpenAsync(ConfigurationOptions options, CancellationToken cancellationToken)
+    {
+        Task<ConnectionMultiplexer> connecting = ConnectionMultiplexer.ConnectAsync(options);
+        try
+        {
+            return await connecting.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            _ = connecting.ContinueWith(
+                static t =>
+                {
+                    if (t.IsCompletedSuccessfully)
+                    {
+                        t.Result.Dispose();
+                    }
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+            throw;
         }
     }
 }

@@ -70,7 +70,7 @@ internal sealed class RedisRemoteStorage : IRemoteStorage, IRemoteLockStorage
         ConnectionMultiplexer? connection = null;
         try
         {
-            connection = await ConnectionMultiplexer.ConnectAsync(options).WaitAsync(cancellationToken).ConfigureAwait(false);
+            connection = await RedisConnection.OpenAsync(options, cancellationToken).ConfigureAwait(false);
             if (options.AbortOnConnectFail)
             {
                 await connection.GetDatabase().PingAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
