@@ -32,6 +32,25 @@ public sealed class TierResilienceTests
     }
 
     [Fact]
+    public async Task A_lease_on_a_tier_whose_circuit_is_open_is_not_asked_for_and_the_load_goes_on()
+    {
+        await using var chain = await TestChain.CreateAsync();
+        var leased = new NodeMeta { Caches = [new Cache("remote", null)], DistributedLoadLease = TimeSpan.FromSeconds(10) };
+        chain.Remote.Failure = new IOException("connection refused");
+        for (int i = 0; chain.Client.Tiers().Single(t => t.Name == "remote").Circuit != "open"; i++)
+        {
+            Assert.True(i < 100, "the circuit never opened");
+            await chain.Client.GetAsync(new ItemNode($"warm{i}", chain.Source, RemoteOnly));
+        }
+
+        int attempts = chain.Remote.LockAttempts;
+        NodeDefinition<string> node = chain.Client.BuildNode<string>("leased", leased);
+        Assert.Equal("loaded", await chain.Client.GetAsync(node.Create("1", _ => ValueTask.FromResult("loaded"))));
+
+        Assert.Equal(attempts, chain.Remote.LockAttempts); // rejected by the open circuit, not sent to the server
+    }
+
+    [Fact]
     public async Task A_slow_tier_times_out_and_the_read_falls_through_to_the_loader()
     {
         await using var chain = await TestChain.CreateAsync();

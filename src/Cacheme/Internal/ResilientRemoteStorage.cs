@@ -44,11 +44,19 @@ internal sealed class ResilientRemoteStorage : IRemoteStorage
             })
             .AddTimeout(options.OperationTimeout)
             .Build();
+        Lock = Tier.Unwrap(inner) is IRemoteLockStorage backend ? new ResilientLock(this, backend) : null;
     }
 
     public string Name { get; }
 
     public IRemoteStorage Inner { get; }
+
+    /// <summary>
+    /// The backend's leases (<see cref="NodeMeta.DistributedLoadLease"/>) through this tier's timeout and circuit
+    /// breaker, so a leased load against a tier that is down or hung is not held up by the lease; null when the backend
+    /// has none.
+    /// </summary>
+    public IRemoteLockStorage? Lock { get; private init; }
 
     public TierStatus Status() => new()
     {
@@ -99,6 +107,23 @@ internal sealed class ResilientRemoteStorage : IRemoteStorage
         RunAsync(static (s, k, ct) => s.Inner.DeleteAsync(k, ct), key, write: false, cancellationToken);
 
     public ValueTask DisposeAsync() => Inner.DisposeAsync();
+
+    private sealed class ResilientLock(ResilientRemoteStorage tier, IRemoteLockStorage backend) : IRemoteLockStorage
+    {
+        public ValueTask<string?> TryLockAsync(string key, TimeSpan lease, CancellationToken cancellationToken) =>
+            tier.RunAsync(static (_, state, ct) => state.backend.TryLockAsync(state.key, state.lease, ct), (backend, key, lease), write: false, cancellationToken);
+
+        public async ValueTask UnlockAsync(string key, string token, CancellationToken cancellationToken) =>
+            await tier.RunAsync(
+                static async (_, state, ct) =>
+                {
+                    await state.backend.UnlockAsync(state.key, state.token, ct).ConfigureAwait(false);
+                    return true;
+                },
+                (backend, key, token),
+                write: false,
+                cancellationToken).ConfigureAwait(false);
+    }
 
     private async ValueTask<TResult> RunAsync<TState, TResult>(
         Func<ResilientRemoteStorage, TState, CancellationToken, ValueTask<TResult>> operation,

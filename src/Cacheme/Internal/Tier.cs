@@ -12,8 +12,15 @@ internal sealed class Tier(string name, TimeSpan? ttl, ICacheStorage storage)
     public IRemoteStorage? Remote { get; } = storage as IRemoteStorage
         ?? (storage is ILocalStorage ? null : throw new InvalidOperationException($"Storage '{name}' is neither an ILocalStorage nor an IRemoteStorage."));
 
-    /// <summary>The storage's lease support, when it has one (used by distributed singleflight).</summary>
-    public IRemoteLockStorage? Lock { get; } = Unwrap(storage) as IRemoteLockStorage;
+    /// <summary>The storage's lease support, when it has one (used by distributed singleflight), behind its resilience.</summary>
+    public IRemoteLockStorage? Lock { get; } = LockOf(storage);
+
+    private static IRemoteLockStorage? LockOf(ICacheStorage storage) => storage switch
+    {
+        ResilientRemoteStorage resilient => resilient.Lock,
+        CoalescingRemoteStorage coalescing => LockOf(coalescing.Inner),
+        _ => storage as IRemoteLockStorage,
+    };
 
     /// <summary>The backend under Cacheme's own decorators (resilience, coalescing).</summary>
     public static ICacheStorage Unwrap(ICacheStorage storage) => storage switch
