@@ -32,10 +32,26 @@ public sealed class UrlParsingTests
     [Theory]
     [InlineData("redis://")]
     [InlineData("redis://host:6379/db")]
+    [InlineData("redis://host:abc")]
+    [InlineData("redis://host:0")]
+    [InlineData("redis://host:70000")]
+    [InlineData("redis://good:6379,bad:x")]
+    [InlineData("redis://good:6379,connectTimeout=500,other:")]
+    [InlineData("redis://[::1]x")]
     public void A_malformed_redis_url_is_rejected_without_showing_its_password(string url)
     {
         ArgumentException error = Assert.Throws<ArgumentException>(() => RedisUrl.Parse(new Storage(url)));
         Assert.Contains("Storage URL", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("redis://localhost", 1)]
+    [InlineData("redis://10.0.0.1:7000,10.0.0.2:7000,connectTimeout=500", 2)]
+    [InlineData("redis://[::1]:6379", 1)]
+    [InlineData("redis://[::1]", 1)]
+    public void Well_formed_endpoints_are_all_kept(string url, int endpoints)
+    {
+        Assert.Equal(endpoints, RedisUrl.Parse(new Storage(url)).EndPoints.Count);
     }
 
     [Fact]

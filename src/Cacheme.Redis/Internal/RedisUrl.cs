@@ -50,6 +50,16 @@ internal static class RedisUrl
             throw new ArgumentException($"Storage URL '{storage.RedactedUrl}' names no host; expected redis://host:port.", nameof(storage));
         }
 
+        // StackExchange.Redis drops an endpoint it cannot parse without a word, which would connect to fewer servers than
+        // named (or report a connection failure for what is a typo).
+        foreach (string endpoint in extra.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Where(t => !t.Contains('=', StringComparison.Ordinal)).Prepend(main))
+        {
+            if (!IsEndpoint(endpoint))
+            {
+                throw new ArgumentException($"Storage URL '{storage.RedactedUrl}' has endpoint '{endpoint}'; expected host or host:port with a port from 1 to 65535.", nameof(storage));
+            }
+        }
+
         ConfigurationOptions options;
         try
         {
@@ -81,5 +91,48 @@ internal static class RedisUrl
         }
 
         return options;
+    }
+
+    /// <summary>host, host:port, [ipv6] or [ipv6]:port (a bare IPv6 address has more than one colon and no port).</summary>
+    private static bool IsEndpoint(string endpoint)
+    {
+        string port;
+        if (endpoint.StartsWith('['))
+        {
+            int close = endpoint.IndexOf(']', StringComparison.Ordinal);
+            if (close < 2)
+            {
+                return false;
+            }
+
+            if (close == endpoint.Length - 1)
+            {
+                return true;
+            }
+
+            if (endpoint[close + 1] != ':')
+            {
+                return false;
+            }
+
+            port = endpoint[(close + 2)..];
+        }
+        else
+        {
+            int colon = endpoint.LastIndexOf(':');
+            if (colon < 0 || endpoint.IndexOf(':', StringComparison.Ordinal) != colon)
+            {
+                return endpoint.Length > 0 && colon != 0;
+            }
+
+            if (colon == 0)
+            {
+                return false;
+            }
+
+            port = endpoint[(colon + 1)..];
+        }
+
+        return ushort.TryParse(port, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out ushort number) && number > 0;
     }
 }
