@@ -166,6 +166,23 @@ public sealed partial class CachemeClient : IAsyncDisposable
     /// <summary>Brackets every removal from the local tiers, so a copy between local tiers can tell it overlapped one.</summary>
     internal LocalClearFence LocalClears { get; } = new();
 
+    /// <summary>Removes <paramref name="node"/> from every local tier, inside the <see cref="LocalClears"/> fence.</summary>
+    internal void RemoveFromLocalTiers(object node)
+    {
+        LocalClears.Begin();
+        try
+        {
+            foreach (ICacheStorage storage in _storages.Values)
+            {
+                (storage as ILocalStorage)?.Remove(node);
+            }
+        }
+        finally
+        {
+            LocalClears.End();
+        }
+    }
+
     internal async ValueTask PublishAsync(CacheInvalidationKind kind, string target)
     {
         if (_backplane is not { } backplane)
@@ -209,18 +226,7 @@ public sealed partial class CachemeClient : IAsyncDisposable
 
             if (_localKeys?.Take(message.Target) is { } node)
             {
-                LocalClears.Begin();
-                try
-                {
-                    foreach (ICacheStorage storage in _storages.Values)
-                    {
-                        (storage as ILocalStorage)?.Remove(node);
-                    }
-                }
-                finally
-                {
-                    LocalClears.End();
-                }
+                RemoveFromLocalTiers(node);
             }
         }
 

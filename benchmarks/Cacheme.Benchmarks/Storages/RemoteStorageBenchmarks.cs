@@ -39,7 +39,9 @@ public class RemoteStorageBenchmarks
     [GlobalSetup]
     public async Task SetupAsync()
     {
-        _client = new CachemeClient(new CachemeOptions { Prefix = Prefix });
+        // A generous per-call timeout: the raw client has none, and 100 concurrent first calls open 100 connections, which
+        // on a busy 2-core machine can take longer than the default 500 ms and would fall through to the (throwing) loader.
+        _client = new CachemeClient(new CachemeOptions { Prefix = Prefix, TierResilience = new TierResilienceOptions { OperationTimeout = TimeSpan.FromSeconds(30) } });
         await _client.RegisterStorageAsync("remote", Describe(Backend));
         _remote = (IRemoteStorage)_client.GetStorage("remote")!;
         _nodes = _client.BuildNode<string>("Bench", new NodeMeta { Caches = [new Cache("remote", null)] });

@@ -972,18 +972,9 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
     public async ValueTask InvalidateAsync(CacheNode<T> node, CancellationToken cancellationToken)
     {
         (string key, _) = await ResolveKeyAsync(node, cancellationToken).ConfigureAwait(false);
-        (List<Exception>? errors, OperationCanceledException? cancelled) = await ChangeRemotesAsync(
+        var outcome = await ChangeRemotesAsync(
             key, node, "delete", async (tier, token) => await tier.Remote!.DeleteAsync(key, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-        await _client.PublishAsync(CacheInvalidationKind.Key, key).ConfigureAwait(false);
-        if (cancelled is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cancelled); // after publishing: see ChangeRemotesAsync
-        }
-
-        if (errors is not null)
-        {
-            throw new AggregateException($"Invalidating {key} failed in {errors.Count} tier(s); other tiers were cleared.", errors);
-        }
+        await PublishThenThrowAsync(key, outcome, "Invalidating", "cleared").ConfigureAwait(false);
     }
 
     /// <summary>
@@ -994,9 +985,9 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
     {
         (string key, string? nsVersion) = await ResolveKeyAsync(node, cancellationToken).ConfigureAwait(false);
         byte[]? bytes = HasRemote(_tiers.Length) ? Encode(value) : null;
-        (List<Exception>? errors, OperationCanceledException? cancelled) = await ChangeRemotesAsync(
+        var outcome = await ChangeRemotesAsync(
             key, node, "set", (tier, token) => tier.Remote!.SetAsync(key, bytes, StoredTtl(tier), token), cancellationToken).ConfigureAwait(false);
-        if (cancelled is null)
+        if (outcome.Cancelled is null)
         {
             foreach (Tier tier in _tiers)
             {
@@ -1009,15 +1000,24 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
             _client.TrackLocal(key, node);
         }
 
+        await PublishThenThrowAsync(key, outcome, "Setting", "written").ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Tells other instances about a change of <paramref name="key"/>, then throws what <see cref="ChangeRemotesAsync"/>
+    /// returned: its cancellation (published first, since a change sent may have landed), or the tiers that failed.
+    /// </summary>
+    private async ValueTask PublishThenThrowAsync(string key, (List<Exception>? Errors, OperationCanceledException? Cancelled) outcome, string doing, string done)
+    {
         await _client.PublishAsync(CacheInvalidationKind.Key, key).ConfigureAwait(false);
-        if (cancelled is not null)
+        if (outcome.Cancelled is not null)
         {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cancelled); // after publishing: see ChangeRemotesAsync
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(outcome.Cancelled);
         }
 
-        if (errors is not null)
+        if (outcome.Errors is { } errors)
         {
-            throw new AggregateException($"Setting {key} failed in {errors.Count} tier(s); other tiers were written.", errors);
+            throw new AggregateException($"{doing} {key} failed in {errors.Count} tier(s); other tiers were {done}.", errors);
         }
     }
 
@@ -1072,17 +1072,6 @@ internal sealed partial class NodeRuntime<T> : NodeRuntime, IFlightWaiterOwner<T
     private void ForgetAndClearLocals(string key, CacheNode<T> node)
     {
         _flights.Forget(key);
-        _client.LocalClears.Begin();
-        try
-        {
-            foreach (Tier tier in _tiers)
-            {
-                tier.Local?.Remove(node);
-            }
-        }
-        finally
-        {
-            _client.LocalClears.End();
-        }
+        _client.RemoveFromLocalTiers(node);
     }
 }
