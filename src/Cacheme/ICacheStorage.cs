@@ -66,4 +66,12 @@ public interface IRemoteStorage : ICacheStorage
     /// <param name="key">The full key.</param>
     /// <param name="cancellationToken">Cancels the delete.</param>
     ValueTask<bool> DeleteAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether every call ends promptly (with an <see cref="OperationCanceledException"/>) once its token is cancelled,
+    /// even while it waits on the server. The tier's per-call timeout (<see cref="TierResilienceOptions.OperationTimeout"/>)
+    /// then relies on the token alone; otherwise (the default, for storages that may ignore it) Cacheme also waits on
+    /// each call with the token itself, which costs a task and a continuation per call.
+    /// </summary>
+    bool HonoursCancellation => false;
 }

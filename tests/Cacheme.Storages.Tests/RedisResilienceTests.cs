@@ -295,6 +295,23 @@ public sealed class RedisResilienceTests
     }
 
     [Fact]
+    public async Task A_redis_that_stops_answering_is_timed_out_per_call_and_the_read_goes_to_the_loader()
+    {
+        // The Redis storage honours its token (HonoursCancellation), so the tier's timeout relies on the token alone.
+        await using var server = await OwnRedis.StartAsync();
+        await using CachemeClient client = await ClientAsync(
+            Prefix(), $"redis://127.0.0.1:{server.Port}", new TierResilienceOptions { OperationTimeout = TimeSpan.FromMilliseconds(200) });
+        NodeDefinition<string> node = client.BuildNode<string>("n", new NodeMeta { Caches = [new Cache("redis", null)] });
+        using ConnectionMultiplexer admin = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{server.Port},allowAdmin=true");
+        await admin.GetDatabase().ExecuteAsync("CLIENT", "PAUSE", "60000", "ALL"); // every client's commands wait (the server is killed at the end)
+
+        // Far sooner than the pause ends, and than the client library's own 5 s timeout: the read's 200 ms timeout fires.
+        string read = await client.GetAsync(node.Create("k", _ => ValueTask.FromResult("loaded"))).AsTask().WaitAsync(TimeSpan.FromSeconds(3));
+        Assert.Equal("loaded", read);
+        Assert.True(client.Tiers().Single(t => t.Name == "redis").Failures > 0);
+    }
+
+    [Fact]
     public async Task An_acl_user_in_the_url_is_used_to_authenticate()
     {
         await using var server = await OwnRedis.StartAsync();

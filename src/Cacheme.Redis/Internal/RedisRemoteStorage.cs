@@ -60,6 +60,9 @@ internal sealed class RedisRemoteStorage : IRemoteStorage, IRemoteLockStorage
 
     public ConnectionMultiplexer Connection => _connection;
 
+    /// <summary>Every call's wait ends when its token is cancelled (the command itself is not called back).</summary>
+    public bool HonoursCancellation => true;
+
     /// <summary>
     /// Connects and checks the server answers. With <c>abortConnect=false</c> in the URL the connection is allowed to come up
     /// later, as StackExchange.Redis does; otherwise a failure is a <see cref="StorageConnectionException"/>.

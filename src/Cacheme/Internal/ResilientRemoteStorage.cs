@@ -134,11 +134,17 @@ internal sealed class ResilientRemoteStorage : IRemoteStorage
         _operations.Increment();
         try
         {
-            // WaitAsync enforces the timeout even against a client library that ignores cancellation tokens.
-            return await _pipeline.ExecuteAsync(
-                static async (context, ct) => await context.operation(context.self, context.state, ct).AsTask().WaitAsync(ct).ConfigureAwait(false),
-                (self: this, operation, state),
-                cancellationToken).ConfigureAwait(false);
+            // WaitAsync enforces the timeout even against a client library that ignores cancellation tokens; a storage
+            // that honours them needs no wait of its own.
+            return Inner.HonoursCancellation
+                ? await _pipeline.ExecuteAsync(
+                    static (context, ct) => context.operation(context.self, context.state, ct),
+                    (self: this, operation, state),
+                    cancellationToken).ConfigureAwait(false)
+                : await _pipeline.ExecuteAsync(
+                    static async (context, ct) => await context.operation(context.self, context.state, ct).AsTask().WaitAsync(ct).ConfigureAwait(false),
+                    (self: this, operation, state),
+                    cancellationToken).ConfigureAwait(false);
         }
         catch (BrokenCircuitException)
         {
