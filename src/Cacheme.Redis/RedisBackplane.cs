@@ -38,8 +38,8 @@ public sealed class RedisBackplane : ICacheBackplane
     public long Undecodable => Interlocked.Read(ref _undecodable);
 
     /// <summary>
-    /// How many times the connection came back after a loss and the subscription was confirmed again; each time the
-    /// handler was given a <see cref="CacheInvalidationKind.All"/> message, since what was published meanwhile is lost.
+    /// How many times the connection came back after a loss, the subscription was confirmed again and the handler had
+    /// handled a <see cref="CacheInvalidationKind.All"/> message (what was published meanwhile is lost).
     /// </summary>
     public long Resubscribed => Interlocked.Read(ref _resubscribed);
 
@@ -101,11 +101,12 @@ public sealed class RedisBackplane : ICacheBackplane
         try
         {
             await ConfirmSubscribedAsync(_connection.GetSubscriber(), CancellationToken.None).ConfigureAwait(false);
-            Interlocked.Increment(ref _resubscribed);
             if (Volatile.Read(ref _handler) is { } handler)
             {
                 await handler(new CacheInvalidation(CacheInvalidationKind.All, string.Empty, string.Empty, TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds())).ConfigureAwait(false);
             }
+
+            Interlocked.Increment(ref _resubscribed); // counted once handled, so whoever watches it sees the effect
         }
         catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
         {
