@@ -44,7 +44,7 @@ internal sealed class ResilientRemoteStorage : IRemoteStorage
             })
             .AddTimeout(options.OperationTimeout)
             .Build();
-        Lock = Tier.Unwrap(inner) is IRemoteLockStorage backend ? new ResilientLock(this, backend) : null;
+        Lock = inner is IRemoteLockStorage backend ? new ResilientLock(this, backend) : null; // inner is the backend itself: resilience is the first wrapper
     }
 
     public string Name { get; }
