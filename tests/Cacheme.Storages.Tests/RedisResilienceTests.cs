@@ -312,6 +312,22 @@ public sealed class RedisResilienceTests
     }
 
     [Fact]
+    public async Task A_command_sent_while_redis_is_down_fails_at_once_instead_of_waiting_for_a_reconnect()
+    {
+        // The tier's circuit breaker and fail-safe rely on fast failures: a command must not wait in the client's
+        // backlog (StackExchange.Redis 2.x's default) until its timeout while the server is gone.
+        await using var server = await OwnRedis.StartAsync();
+        await using var storage = (RedisRemoteStorage)await RedisRemoteStorage.ConnectAsync(new Storage($"redis://127.0.0.1:{server.Port},abortConnect=false"), default);
+        await storage.SetAsync("k", new byte[] { 1 }, null, default);
+
+        server.Kill();
+        await TestServers.EventuallyAsync(() => Task.FromResult(!storage.Connection.IsConnected), "the client seeing the connection lost");
+
+        // Well within the client library's own 5 s timeout.
+        await Assert.ThrowsAsync<RedisConnectionException>(() => storage.GetAsync("k", default).AsTask().WaitAsync(TimeSpan.FromSeconds(3)));
+    }
+
+    [Fact]
     public async Task An_acl_user_in_the_url_is_used_to_authenticate()
     {
         await using var server = await OwnRedis.StartAsync();

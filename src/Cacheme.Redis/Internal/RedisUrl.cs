@@ -90,6 +90,10 @@ internal static class RedisUrl
             options.Ssl = true;
         }
 
+        // A command sent while the connection is down fails at once, as with StackExchange.Redis 1.x, instead of waiting
+        // in the client's backlog for a reconnect: the tier's timeout, circuit breaker and fail-safe are built on fast
+        // failures (with the backlog, every call during an outage waited out its timeout and the circuit never opened).
+        options.BacklogPolicy = BacklogPolicy.FailFast;
         return options;
     }
 
