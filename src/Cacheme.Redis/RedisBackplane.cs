@@ -70,8 +70,9 @@ public sealed class RedisBackplane : ICacheBackplane
     public async ValueTask SubscribeAsync(Func<CacheInvalidation, ValueTask> handler, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(handler);
+        cancellationToken.ThrowIfCancellationRequested();
         ISubscriber subscriber = _connection.GetSubscriber();
-        await subscriber.SubscribeAsync(_channel, (channel, value) =>
+        Action<RedisChannel, RedisValue> onMessage = (channel, value) =>
         {
             Interlocked.Increment(ref _received);
             if (Decode(value) is { } message)
@@ -82,11 +83,40 @@ public sealed class RedisBackplane : ICacheBackplane
             {
                 Interlocked.Increment(ref _undecodable);
             }
-        }).WaitAsync(cancellationToken).ConfigureAwait(false);
-        await ConfirmSubscribedAsync(subscriber, cancellationToken).ConfigureAwait(false);
+        };
+        try
+        {
+            await subscriber.SubscribeAsync(_channel, onMessage).WaitAsync(cancellationToken).ConfigureAwait(false);
+            await ConfirmSubscribedAsync(subscriber, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The caller is told the subscription failed, so its handler must not hear anything: the client library
+            // drops the handler at once; the server's UNSUBSCRIBE is not waited for (Redis may be the reason we failed).
+            UnsubscribeInBackground(subscriber, _channel, onMessage);
+            throw;
+        }
+
         if (Interlocked.Exchange(ref _handler, handler) is null)
         {
             _connection.ConnectionRestored += OnConnectionRestored;
+        }
+    }
+
+    private static void UnsubscribeInBackground(ISubscriber subscriber, RedisChannel channel, Action<RedisChannel, RedisValue>? handler)
+    {
+        _ = UnsubscribeAsync();
+
+        async Task UnsubscribeAsync()
+        {
+            try
+            {
+                await subscriber.UnsubscribeAsync(channel, handler).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
+            {
+                // The connection is gone or closing; the server drops its subscriptions with it.
+            }
         }
     }
 
@@ -137,7 +167,7 @@ public sealed class RedisBackplane : ICacheBackplane
         }
         finally
         {
-            await subscriber.UnsubscribeAsync(probe).ConfigureAwait(false);
+            UnsubscribeInBackground(subscriber, probe, null); // not waited for: a caller that cancelled returns at once
         }
     }
 

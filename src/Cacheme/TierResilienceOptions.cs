@@ -10,7 +10,10 @@ public sealed class TierResilienceOptions
     /// <summary>Whether remote storages are wrapped at all. Defaults to true.</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>How long one remote operation may take before it counts as failed. Defaults to 500 ms.</summary>
+    /// <summary>
+    /// How long one remote operation may take before it counts as failed: more than zero and at most one day (registering a
+    /// storage with any other value throws <see cref="ArgumentOutOfRangeException"/>). Defaults to 500 ms.
+    /// </summary>
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>The failure ratio within <see cref="SamplingDuration"/> that opens the circuit. Defaults to 0.5.</summary>

@@ -76,6 +76,31 @@ public sealed class RedisResilienceTests
     }
 
     [Fact]
+    public async Task A_backplane_subscription_the_caller_cancelled_is_undone_and_its_handler_hears_nothing()
+    {
+        await using var server = await OwnRedis.StartAsync();
+        string channel = Prefix();
+        await using RedisBackplane backplane = await RedisBackplane.ConnectAsync($"redis://127.0.0.1:{server.Port}", channel);
+        using ConnectionMultiplexer admin = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{server.Port},allowAdmin=true");
+        IDatabase database = admin.GetDatabase();
+        async Task<long> SubscribersAsync() => (long)((RedisResult[])(await database.ExecuteAsync("PUBSUB", "NUMSUB", channel))!)[1];
+
+        // PUBLISH waits on the server, so the subscription is made but never confirmed (its probe message is stuck).
+        await database.ExecuteAsync("CLIENT", "PAUSE", "60000", "WRITE");
+        int heard = 0;
+        using var cancel = new CancellationTokenSource();
+        ValueTask subscribing = backplane.SubscribeAsync(_ => { Interlocked.Increment(ref heard); return ValueTask.CompletedTask; }, cancel.Token);
+        await TestServers.EventuallyAsync(async () => await SubscribersAsync() == 1, "the channel subscribed");
+
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => subscribing.AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
+        await TestServers.EventuallyAsync(async () => await SubscribersAsync() == 0, "the cancelled subscription taken back");
+        await database.ExecuteAsync("CLIENT", "UNPAUSE");
+        Assert.Equal(0, await admin.GetSubscriber().PublishAsync(RedisChannel.Literal(channel), RedisBackplane.Encode(new CacheInvalidation(CacheInvalidationKind.Key, "k", "other", 1))));
+        Assert.Equal(0, Volatile.Read(ref heard));
+    }
+
+    [Fact]
     public async Task A_backplane_on_a_redis_cluster_hears_a_message_published_right_after_it_subscribed()
     {
         string channel = Prefix();

@@ -28,6 +28,9 @@ public sealed class RecordingRemoteStorage(TimeProvider time) : IRemoteStorage, 
 
     public void Plant(string key, byte[] value) => _data[key] = (value, null);
 
+    /// <summary>What the storage declares of its cancellation tokens; the fake honours them either way.</summary>
+    public bool HonoursCancellation { get; set; }
+
     /// <summary>When set, reads wait for this task first (a slow server).</summary>
     public Task? Hang { get; set; }
 
