@@ -11,15 +11,17 @@ public sealed class PostgreSqlStorageTests : SqlStorageContract
         // The key expired and is not swept yet; a writer rewrites it (same row, new expiry) and holds the row while the
         // sweep runs. The sweep must not delete the rewritten row once the writer commits.
         await Remote.SetAsync(Key("k"), new byte[] { 1 }, TimeSpan.FromSeconds(30), default);
-        Clock.Advance(TimeSpan.FromSeconds(61));
+        // Past the TTL but short of the storage's own sweeper (every 60 s on this clock): had the advance fired it, that
+        // sweep could delete the row before the writer below rewrites it (a flake seen in CI).
+        Clock.Advance(TimeSpan.FromSeconds(31));
 
         await using var writer = (Npgsql.NpgsqlConnection)Sql.Dialect.CreateConnection();
         await writer.OpenAsync();
         await using var transaction = await writer.BeginTransactionAsync();
-        await writer.ExecuteAsync(
+        Assert.Equal(1, await writer.ExecuteAsync(
             $"UPDATE {Table} SET value = @Value, expire = @Expire WHERE \"key\" = @Key",
             new { Value = new byte[] { 2 }, Expire = Clock.GetUtcNow().AddHours(1).UtcDateTime, Key = Key("k") },
-            transaction);
+            transaction));
 
         var sweepParameters = new { Now = Sql.Dialect.Time(Clock.GetUtcNow()), Batch = 100 };
         Task<int> sweep = Sql.Dialect.RunAsync(
