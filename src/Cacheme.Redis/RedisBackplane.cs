@@ -86,7 +86,7 @@ public sealed class RedisBackplane : ICacheBackplane
         };
         try
         {
-            await subscriber.SubscribeAsync(_channel, onMessage).WaitAsync(cancellationToken).ConfigureAwait(false);
+            await SubscribeChannelAsync(subscriber, onMessage, cancellationToken).ConfigureAwait(false);
             await ConfirmSubscribedAsync(subscriber, cancellationToken).ConfigureAwait(false);
         }
         catch
@@ -100,6 +100,29 @@ public sealed class RedisBackplane : ICacheBackplane
         if (Interlocked.Exchange(ref _handler, handler) is null)
         {
             _connection.ConnectionRestored += OnConnectionRestored;
+        }
+    }
+
+    /// <summary>
+    /// Sends SUBSCRIBE. The client library keeps a separate connection for pub/sub, which may still be connecting just
+    /// after <see cref="ConnectAsync"/> returns, and with <c>BacklogPolicy.FailFast</c> a command sent then fails at once;
+    /// so a refused SUBSCRIBE is taken back (else the handler would be registered twice) and sent again, for as long as
+    /// the subscription may take to confirm.
+    /// </summary>
+    private async Task SubscribeChannelAsync(ISubscriber subscriber, Action<RedisChannel, RedisValue> onMessage, CancellationToken cancellationToken)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await subscriber.SubscribeAsync(_channel, onMessage).WaitAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (RedisConnectionException) when (attempt < ConfirmAttempts)
+            {
+                UnsubscribeInBackground(subscriber, _channel, onMessage);
+                await Task.Delay(ConfirmInterval, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 

@@ -76,6 +76,40 @@ public sealed class RedisResilienceTests
     }
 
     [Fact]
+    public async Task A_backplane_subscribing_while_redis_is_briefly_away_subscribes_once_it_is_back()
+    {
+        // Commands fail fast while the connection is down (BacklogPolicy.FailFast), as the pub/sub connection may also be
+        // just after connecting: subscribing retries instead of failing, and registers its handler once.
+        await using var server = await OwnRedis.StartAsync();
+        string channel = Prefix();
+        await using RedisBackplane backplane = await RedisBackplane.ConnectAsync($"redis://127.0.0.1:{server.Port},abortConnect=false,connectTimeout=500", channel);
+        server.Kill();
+        int heard = 0;
+        var first = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        ValueTask subscribing = backplane.SubscribeAsync(
+            message =>
+            {
+                if (message.Kind == CacheInvalidationKind.Key) // not the "anything may have changed" message a reconnect brings
+                {
+                    Interlocked.Increment(ref heard);
+                    first.TrySetResult();
+                }
+
+                return ValueTask.CompletedTask;
+            },
+            CancellationToken.None);
+
+        await server.RestartAsync();
+        await subscribing.AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        using ConnectionMultiplexer raw = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{server.Port}");
+        Assert.Equal(1, await raw.GetSubscriber().PublishAsync(RedisChannel.Literal(channel), RedisBackplane.Encode(new CacheInvalidation(CacheInvalidationKind.Key, "k", "other", 1))));
+        await first.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(1, await raw.GetSubscriber().PublishAsync(RedisChannel.Literal(channel), RedisBackplane.Encode(new CacheInvalidation(CacheInvalidationKind.Key, "k2", "other", 1))));
+        await TestServers.EventuallyAsync(() => Task.FromResult(Volatile.Read(ref heard) >= 2), "the second message heard");
+        Assert.Equal(2, Volatile.Read(ref heard)); // once per message: the handler was not registered twice
+    }
+
+    [Fact]
     public async Task A_backplane_subscription_the_caller_cancelled_is_undone_and_its_handler_hears_nothing()
     {
         await using var server = await OwnRedis.StartAsync();
