@@ -16,7 +16,7 @@ internal sealed class OperationTimeout
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromDays(1);
 
     private readonly ConcurrentQueue<CancellationTokenSource> _pool = new();
-    private readonly TimeProvider _time;
+    private readonly TimeProvider? _customClock; // null on the system clock, whose sources are pooled
     private int _pooled;
 
     public OperationTimeout(TimeSpan timeout, TimeProvider time)
@@ -27,7 +27,7 @@ internal sealed class OperationTimeout
         }
 
         Timeout = timeout;
-        _time = time;
+        _customClock = ReferenceEquals(time, TimeProvider.System) ? null : time;
     }
 
     /// <summary>How long an operation may run.</summary>
@@ -37,7 +37,7 @@ internal sealed class OperationTimeout
     public Scope Start(CancellationToken caller)
     {
         CancellationTokenSource source;
-        if (ReferenceEquals(_time, TimeProvider.System))
+        if (_customClock is null)
         {
             if (_pool.TryDequeue(out CancellationTokenSource? pooled))
             {
@@ -53,7 +53,7 @@ internal sealed class OperationTimeout
         }
         else
         {
-            source = new CancellationTokenSource(Timeout, _time);
+            source = new CancellationTokenSource(Timeout, _customClock);
         }
 
         CancellationTokenRegistration link = caller.CanBeCanceled
@@ -67,7 +67,7 @@ internal sealed class OperationTimeout
     {
         scope.Link.Dispose();
         CancellationTokenSource source = scope.Source;
-        if (ReferenceEquals(_time, TimeProvider.System) && source.TryReset())
+        if (_customClock is null && source.TryReset())
         {
             if (Interlocked.Increment(ref _pooled) <= MaxPooled)
             {
